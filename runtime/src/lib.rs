@@ -1,0 +1,1 @@
+//! ringio-runtime: the io_uring event loop.
