@@ -1,5 +1,42 @@
 //! ringio: Python's asyncio, rebuilt in Rust on Linux io_uring.
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! ringio::run(async {
+//!     println!("Hello, World!");
+//!     ringio::time::sleep(Duration::from_millis(10)).await;
+//!     println!("Goodbye.");
+//! })
+//! .unwrap();
+//! ```
+//!
+//! | asyncio | ringio |
+//! |---|---|
+//! | `asyncio.run(main())` | [`run`] |
+//! | `new_event_loop()`, `run_until_complete` | [`Runtime::new`], [`Runtime::block_on`] |
+//! | `create_task(coro, name=)` | [`spawn`], [`task::Builder`] |
+//! | `Task.cancel()`, `done()` | [`JoinHandle::abort`], [`JoinHandle::is_finished`] |
+//! | `current_task()`, `all_tasks()` | [`task::current_task`], [`task::all_tasks`] |
+//! | `sleep(d)`, `sleep(0)` | [`time::sleep`], [`yield_now`] |
+//! | `wait_for(aw, t)` | [`time::timeout`] |
+//! | `call_soon`, `call_later`, `call_at` | [`call_soon`], [`call_later`], [`call_at`] |
+//! | `to_thread`, `run_in_executor` | [`spawn_blocking`] |
+//! | `Queue`, `Lock`, `Event`, ... | [`sync`] |
+//! | `StreamReader`, `open_connection`, ... | [`streams`] |
 #![forbid(unsafe_code)]
 
+pub use ringio_runtime::{
+    buf, call_at, call_later, call_soon, pipe, run, spawn, spawn_blocking, task, time,
+    try_spawn_blocking, yield_now, Builder, DriverStats, JoinError, JoinHandle, RingFeatures,
+    Runtime, RuntimeError, TimerHandle, Unavailable,
+};
 pub use ringio_streams as streams;
 pub use ringio_sync as sync;
+
+/// The runtime's building blocks, for configuring a loop by hand.
+pub mod runtime {
+    pub use ringio_runtime::{
+        Builder, DriverStats, RingFeatures, Runtime, RuntimeError, Unavailable,
+    };
+}

@@ -1,1 +1,53 @@
-//! ringio-runtime: the io_uring event loop.
+//! ringio-runtime: asyncio's event loop, rebuilt on Linux io_uring.
+//!
+//! One [`Runtime`] is one event loop on one thread: an io_uring instance, a
+//! run queue of tasks and a timer wheel. [`run`] is `asyncio.run`,
+//! [`spawn`] is `asyncio.create_task`, [`time::sleep`] and
+//! [`time::timeout`] are `asyncio.sleep` and `asyncio.wait_for`.
+//!
+//! ```
+//! use std::time::{Duration, Instant};
+//! use ringio_runtime::{run, spawn, time::sleep};
+//!
+//! let took = run(async {
+//!     let start = Instant::now();
+//!     let a = spawn(async { sleep(Duration::from_millis(20)).await; "hello" });
+//!     let b = spawn(async { sleep(Duration::from_millis(40)).await; "world" });
+//!     assert_eq!(a.await.unwrap(), "hello");
+//!     assert_eq!(b.await.unwrap(), "world");
+//!     start.elapsed()
+//! })
+//! .unwrap();
+//! // The two tasks slept side by side: about 40 ms, not 60.
+//! assert!(took < Duration::from_millis(58), "{took:?}");
+//! ```
+//!
+//! Modules: [`task`] (tasks and their handles), [`time`] (sleep, timeout,
+//! interval), [`buf`] (owned buffers for completion-based I/O), [`pipe`]
+//! (pipes on the ring), and the blocking pool ([`spawn_blocking`]).
+//! The driver (the ring and its in-flight operations) and the task cell are
+//! the only modules with `unsafe`; each documents its invariants.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+
+mod blocking;
+pub mod buf;
+mod callback;
+mod context;
+mod driver;
+mod error;
+mod executor;
+mod fd;
+mod handle;
+pub mod pipe;
+mod runtime;
+mod shared;
+pub mod task;
+pub mod time;
+
+pub use blocking::{spawn_blocking, try_spawn_blocking};
+pub use callback::{call_at, call_later, call_soon, TimerHandle};
+pub use driver::{DriverStats, RingFeatures};
+pub use error::{RuntimeError, Unavailable};
+pub use runtime::{run, Builder, Runtime};
+pub use task::{spawn, yield_now, JoinError, JoinHandle};

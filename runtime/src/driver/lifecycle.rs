@@ -1,0 +1,73 @@
+//! The states of one in-flight operation's slab entry.
+//!
+//! ```text
+//!            submit
+//!              │
+//!          Submitted ──poll──▶ Waiting(waker)
+//!              │                    │
+//!        CQE   │        CQE         │            future dropped before CQE
+//!              ▼                    ▼              (entry keeps the data)
+//!          Completed(cqe) ◀─────────┘         Submitted/Waiting ──▶ Ignored(data)
+//!              │                                        │
+//!       poll: entry removed,                 CQE: resource released
+//!       result + data returned               (fd closed, ...), entry removed
+//!
+//!   multishot: Multi { queue of CQEs, waker, done }; a CQE carrying
+//!   IORING_CQE_F_MORE keeps the entry, the last one (no F_MORE) ends it.
+//! ```
+
+use std::collections::VecDeque;
+use std::task::Waker;
+
+use super::op::OpCode;
+
+/// What one completion said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cqe {
+    /// `res`: a count or fd when >= 0, `-errno` when < 0.
+    pub(crate) result: i32,
+    /// `flags` (`IORING_CQE_F_MORE`, buffer id, ...).
+    pub(crate) flags: u32,
+}
+
+impl Cqe {
+    pub(crate) fn into_result(self) -> std::io::Result<u32> {
+        if self.result < 0 {
+            Err(std::io::Error::from_raw_os_error(-self.result))
+        } else {
+            Ok(self.result as u32)
+        }
+    }
+}
+
+/// A multishot operation's pending completions.
+pub(crate) struct Multi {
+    pub(crate) queue: VecDeque<Cqe>,
+    pub(crate) waker: Option<Waker>,
+    /// The final CQE (without F_MORE) arrived.
+    pub(crate) done: bool,
+}
+
+pub(crate) enum Lifecycle {
+    /// In the SQ or in the kernel; nobody polled yet.
+    Submitted,
+    /// In the kernel; the future waits with this waker.
+    Waiting(Waker),
+    /// The future was dropped; the entry owns what the kernel may still touch.
+    Ignored(Box<dyn OpCode>),
+    /// The CQE arrived; the future has not taken it yet.
+    Completed(Cqe),
+    /// A multishot operation.
+    Multi(Multi),
+}
+
+impl Lifecycle {
+    /// Whether the kernel may still post a CQE for this entry.
+    pub(crate) fn in_kernel(&self) -> bool {
+        match self {
+            Lifecycle::Submitted | Lifecycle::Waiting(_) | Lifecycle::Ignored(_) => true,
+            Lifecycle::Completed(_) => false,
+            Lifecycle::Multi(m) => !m.done,
+        }
+    }
+}

@@ -1,0 +1,550 @@
+//! The driver: one io_uring and the slab of its in-flight operations.
+//!
+//! # Design (the spec of the unsafe parts)
+//!
+//! **Entries.** Every operation is an entry in `ops` (a `Slab<Lifecycle>`);
+//! its key is the SQE's `user_data`. Two keys are reserved: [`IGNORE_KEY`]
+//! for fire-and-forget requests (cancels, closes) whose CQEs carry nothing to
+//! deliver, and [`EVENTFD_KEY`] for the read armed on the loop's eventfd.
+//!
+//! **Ownership of what the kernel touches.** An operation's data (`T:
+//! OpCode`: the buffer, the sockaddr, the iovecs) is owned by the op future
+//! [`op::Op`] while it is alive; the SQE points only into memory that does
+//! not move when `T` moves (heap memory owned by `T`; see the `# Safety` of
+//! [`op::OpCode`]). If the future is dropped before its CQE, the data moves
+//! into the entry (`Lifecycle::Ignored`) and an `ASYNC_CANCEL` is queued; the
+//! data is freed only when the CQE arrives, after `OpCode::release` has freed
+//! any resource the racing completion produced (an accepted fd, a provided
+//! buffer). So memory the kernel may write is never freed early.
+//!
+//! **Submission.** SQEs are batched; they are flushed when the loop parks or
+//! polls, and when the SQ is full (the push is then retried, never dropped).
+//! A flush refused with `EBUSY`/`EAGAIN` (completions backed up) reaps the CQ
+//! first and tries again.
+//!
+//! **Completion.** The CQ is drained into the entries; wakers are collected
+//! and woken by the loop after the driver is released, so a waker never runs
+//! while the driver is borrowed. A CQE with `IORING_CQE_F_MORE` keeps its
+//! entry. When the kernel reports CQ overflow (`IORING_SQ_CQ_OVERFLOW`,
+//! completions kept aside with `IORING_FEAT_NODROP`), the driver enters the
+//! kernel with `GETEVENTS` to flush them and drains again.
+//!
+//! **Shutdown.** Dropping the runtime cancels every entry still in the
+//! kernel and waits for all their CQEs before the ring is unmapped. If the
+//! kernel does not answer within [`SHUTDOWN_GRACE`], the remaining data and
+//! the ring are leaked rather than freed under the kernel.
+
+mod lifecycle;
+pub(crate) mod op;
+mod setup;
+
+pub use setup::RingFeatures;
+
+pub(crate) use lifecycle::Cqe;
+pub(crate) use setup::build_ring;
+
+use std::io;
+use std::mem::ManuallyDrop;
+use std::os::fd::RawFd;
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use io_uring::{cqueue, opcode, squeue, types, IoUring};
+use slab::Slab;
+
+use lifecycle::{Lifecycle, Multi};
+use op::OpCode;
+
+/// `user_data` of requests whose completion nobody waits for.
+pub(crate) const IGNORE_KEY: u64 = u64::MAX;
+/// `user_data` of the read armed on the loop's eventfd.
+pub(crate) const EVENTFD_KEY: u64 = u64::MAX - 1;
+/// How long shutdown waits for cancelled operations before leaking them.
+pub(crate) const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// `IORING_ENTER_GETEVENTS`.
+const ENTER_GETEVENTS: u32 = 1;
+
+/// Counters of the driver's rarer paths, for tests and diagnostics.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DriverStats {
+    /// Times a push found the SQ full and flushed it.
+    pub sq_full_flushes: u64,
+    /// Times the kernel reported CQ overflow and the backlog was flushed.
+    pub cq_overflows: u64,
+    /// Operations submitted.
+    pub submitted: u64,
+}
+
+pub(crate) struct Driver {
+    ring: ManuallyDrop<IoUring>,
+    ops: Slab<Lifecycle>,
+    /// User operations whose final CQE has not arrived.
+    in_flight: usize,
+    /// Wakers of completed operations, woken by the loop after the borrow.
+    wakes: Vec<Waker>,
+    eventfd: RawFd,
+    /// 8 bytes the eventfd read writes into; boxed so its address is stable.
+    eventfd_buf: Box<u64>,
+    eventfd_armed: bool,
+    features: RingFeatures,
+    stats: DriverStats,
+    closed: bool,
+    /// Set when shutdown gave up waiting: the ring must never be unmapped.
+    leaked: bool,
+}
+
+impl Driver {
+    pub(crate) fn new(ring: IoUring, features: RingFeatures, eventfd: RawFd) -> Driver {
+        Driver {
+            ring: ManuallyDrop::new(ring),
+            ops: Slab::with_capacity(64),
+            in_flight: 0,
+            wakes: Vec::with_capacity(64),
+            eventfd,
+            eventfd_buf: Box::new(0),
+            eventfd_armed: false,
+            features,
+            stats: DriverStats::default(),
+            closed: false,
+            leaked: false,
+        }
+    }
+
+    pub(crate) fn features(&self) -> RingFeatures {
+        self.features
+    }
+
+    pub(crate) fn stats(&self) -> DriverStats {
+        self.stats
+    }
+
+    /// Operations started by users that have not completed.
+    pub(crate) fn in_flight(&self) -> usize {
+        self.in_flight
+    }
+
+    /// Starts an operation; returns its key. A push failure is recorded as
+    /// the operation's completion, so the future reports it with its data.
+    pub(crate) fn submit(&mut self, sqe: squeue::Entry, multishot: bool) -> usize {
+        if self.closed {
+            return self.ops.insert(Lifecycle::Completed(Cqe {
+                result: -libc::ECANCELED,
+                flags: 0,
+            }));
+        }
+        let entry = if multishot {
+            Lifecycle::Multi(Multi {
+                queue: Default::default(),
+                waker: None,
+                done: false,
+            })
+        } else {
+            Lifecycle::Submitted
+        };
+        let key = self.ops.insert(entry);
+        match self.push(sqe.user_data(key as u64)) {
+            Ok(()) => {
+                self.in_flight += 1;
+                self.stats.submitted += 1;
+            }
+            Err(e) => {
+                let errno = e.raw_os_error().unwrap_or(libc::EIO);
+                let cqe = Cqe {
+                    result: -errno,
+                    flags: 0,
+                };
+                match &mut self.ops[key] {
+                    Lifecycle::Multi(m) => {
+                        m.queue.push_back(cqe);
+                        m.done = true;
+                    }
+                    other => *other = Lifecycle::Completed(cqe),
+                }
+            }
+        }
+        key
+    }
+
+    /// Queues an SQE; a full SQ is flushed and the push retried.
+    fn push(&mut self, sqe: squeue::Entry) -> io::Result<()> {
+        loop {
+            // SAFETY: every SQE pushed here points only into memory that
+            // stays alive until its CQE: op data owned by the op future or
+            // its slab entry (see the module docs), the driver's boxed
+            // eventfd buffer, or nothing (cancel, close, nop).
+            if unsafe { self.ring.submission().push(&sqe) }.is_ok() {
+                return Ok(());
+            }
+            self.stats.sq_full_flushes += 1;
+            self.flush()?;
+        }
+    }
+
+    /// Hands queued SQEs to the kernel without waiting.
+    fn flush(&mut self) -> io::Result<()> {
+        loop {
+            match self.ring.submit() {
+                Ok(_) => return Ok(()),
+                Err(e) => match e.raw_os_error() {
+                    Some(libc::EINTR) => continue,
+                    Some(libc::EBUSY) | Some(libc::EAGAIN) => {
+                        // Completions are backed up: make room, then retry.
+                        self.reap();
+                        self.enter_getevents()?;
+                        self.reap();
+                    }
+                    _ => return Err(e),
+                },
+            }
+        }
+    }
+
+    /// `io_uring_enter(to_submit, 0, GETEVENTS)`: submits and lets the
+    /// kernel post completions (needed with DEFER_TASKRUN) without waiting.
+    fn enter_getevents(&mut self) -> io::Result<()> {
+        let to_submit = self.ring.submission().len() as u32;
+        // SAFETY: no argument pointer is passed (None); flags are a valid
+        // enter flag; the SQEs being submitted uphold `push`'s guarantee.
+        let res = unsafe {
+            self.ring
+                .submitter()
+                .enter::<libc::sigset_t>(to_submit, 0, ENTER_GETEVENTS, None)
+        };
+        match res {
+            Ok(_) => Ok(()),
+            Err(e) => match e.raw_os_error() {
+                Some(libc::EINTR) | Some(libc::EBUSY) | Some(libc::EAGAIN) | Some(libc::ETIME) => {
+                    Ok(())
+                }
+                _ => Err(e),
+            },
+        }
+    }
+
+    /// Submits what is queued and collects completions, without blocking.
+    pub(crate) fn poll_nonblocking(&mut self) -> io::Result<()> {
+        let pending = !self.ring.submission().is_empty();
+        if pending || self.in_flight > 0 {
+            self.enter_getevents()?;
+        }
+        self.reap();
+        Ok(())
+    }
+
+    /// Parks the loop in one `io_uring_enter`: submits what is queued and
+    /// waits for a completion, a remote wake (eventfd) or `timeout`.
+    pub(crate) fn park(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        self.arm_eventfd()?;
+        let res = match timeout {
+            Some(d) if d.is_zero() => return self.poll_nonblocking(),
+            Some(d) => {
+                let ts = types::Timespec::from(d);
+                let args = types::SubmitArgs::new().timespec(&ts);
+                self.ring.submitter().submit_with_args(1, &args)
+            }
+            None => self.ring.submit_and_wait(1),
+        };
+        if let Err(e) = res {
+            match e.raw_os_error() {
+                Some(libc::ETIME) | Some(libc::EINTR) | Some(libc::EBUSY) | Some(libc::EAGAIN) => {}
+                _ => return Err(e),
+            }
+        }
+        self.reap();
+        Ok(())
+    }
+
+    fn arm_eventfd(&mut self) -> io::Result<()> {
+        if self.eventfd_armed || self.closed {
+            return Ok(());
+        }
+        let buf: *mut u64 = &mut *self.eventfd_buf;
+        let sqe = opcode::Read::new(types::Fd(self.eventfd), buf.cast(), 8)
+            .build()
+            .user_data(EVENTFD_KEY);
+        self.push(sqe)?;
+        self.eventfd_armed = true;
+        Ok(())
+    }
+
+    /// Drains the CQ into the entries, including an overflow backlog.
+    fn reap(&mut self) {
+        loop {
+            let mut cq = self.ring.completion();
+            cq.sync();
+            for cqe in &mut cq {
+                let c = Cqe {
+                    result: cqe.result(),
+                    flags: cqe.flags(),
+                };
+                match cqe.user_data() {
+                    IGNORE_KEY => {}
+                    EVENTFD_KEY => self.eventfd_armed = false,
+                    key => dispatch(
+                        &mut self.ops,
+                        &mut self.wakes,
+                        &mut self.in_flight,
+                        key as usize,
+                        c,
+                    ),
+                }
+            }
+            drop(cq);
+            if !self.ring.submission().cq_overflow() {
+                break;
+            }
+            self.stats.cq_overflows += 1;
+            // SAFETY: as in enter_getevents: no argument pointer, valid flag.
+            let res = unsafe {
+                self.ring
+                    .submitter()
+                    .enter::<libc::sigset_t>(0, 0, ENTER_GETEVENTS, None)
+            };
+            if let Err(e) = res {
+                if e.raw_os_error() != Some(libc::EINTR) {
+                    tracing::warn!(error = %e, "flushing the CQ overflow backlog failed");
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Moves out the wakers of completed operations (to wake them after
+    /// releasing the driver). `into` must be empty; it comes back cleared.
+    pub(crate) fn take_wakes(&mut self, into: &mut Vec<Waker>) {
+        std::mem::swap(&mut self.wakes, into);
+    }
+
+    /// Polls a single-shot operation.
+    pub(crate) fn poll_op(&mut self, key: usize, cx: &mut Context<'_>) -> Poll<Cqe> {
+        let Some(entry) = self.ops.get_mut(key) else {
+            return Poll::Ready(Cqe {
+                result: -libc::ECANCELED,
+                flags: 0,
+            });
+        };
+        match entry {
+            Lifecycle::Completed(c) => {
+                let c = *c;
+                self.ops.remove(key);
+                Poll::Ready(c)
+            }
+            Lifecycle::Waiting(w) if w.will_wake(cx.waker()) => Poll::Pending,
+            Lifecycle::Submitted | Lifecycle::Waiting(_) => {
+                *entry = Lifecycle::Waiting(cx.waker().clone());
+                Poll::Pending
+            }
+            Lifecycle::Ignored(_) | Lifecycle::Multi(_) => Poll::Ready(Cqe {
+                result: -libc::EINVAL,
+                flags: 0,
+            }),
+        }
+    }
+
+    /// Polls a multishot operation: `Ready(None)` after its last CQE.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn poll_multi(&mut self, key: usize, cx: &mut Context<'_>) -> Poll<Option<Cqe>> {
+        let Some(Lifecycle::Multi(m)) = self.ops.get_mut(key) else {
+            return Poll::Ready(None);
+        };
+        if let Some(c) = m.queue.pop_front() {
+            return Poll::Ready(Some(c));
+        }
+        if m.done {
+            self.ops.remove(key);
+            return Poll::Ready(None);
+        }
+        match &m.waker {
+            Some(w) if w.will_wake(cx.waker()) => {}
+            _ => m.waker = Some(cx.waker().clone()),
+        }
+        Poll::Pending
+    }
+
+    /// The future of entry `key` was dropped with its data. If the kernel
+    /// may still touch the data, the entry keeps it and the operation is
+    /// cancelled; otherwise what its completions produced is released.
+    pub(crate) fn drop_op(&mut self, key: usize, mut data: Box<dyn OpCode>) {
+        let Some(entry) = self.ops.get_mut(key) else {
+            return;
+        };
+        match entry {
+            Lifecycle::Completed(c) => {
+                let c = *c;
+                self.ops.remove(key);
+                data.release(&c);
+            }
+            Lifecycle::Multi(m) if m.done => {
+                for c in m.queue.drain(..) {
+                    data.release(&c);
+                }
+                self.ops.remove(key);
+            }
+            Lifecycle::Multi(m) => {
+                for c in m.queue.drain(..) {
+                    data.release(&c);
+                }
+                *entry = Lifecycle::Ignored(data);
+                self.cancel(key);
+            }
+            Lifecycle::Submitted | Lifecycle::Waiting(_) => {
+                *entry = Lifecycle::Ignored(data);
+                self.cancel(key);
+            }
+            Lifecycle::Ignored(_) => {}
+        }
+    }
+
+    fn cancel(&mut self, key: usize) {
+        if self.closed {
+            return;
+        }
+        let sqe = opcode::AsyncCancel::new(key as u64)
+            .build()
+            .user_data(IGNORE_KEY);
+        if let Err(e) = self.push(sqe) {
+            // The operation still completes on its own; its entry keeps the
+            // data until then.
+            tracing::warn!(error = %e, "could not queue ASYNC_CANCEL");
+        }
+    }
+
+    /// Closes `fd` through the ring, ordered after every SQE already queued
+    /// for it (closing it directly could let an unsubmitted SQE reach a
+    /// reused fd number). Falls back to close(2) after a flush.
+    pub(crate) fn close_fd(&mut self, fd: RawFd) {
+        if !self.closed {
+            let sqe = opcode::Close::new(types::Fd(fd))
+                .build()
+                .user_data(IGNORE_KEY);
+            if self.push(sqe).is_ok() {
+                return;
+            }
+            let _ = self.flush();
+        }
+        // SAFETY: the caller owns `fd` and gives it up.
+        unsafe { libc::close(fd) };
+    }
+
+    /// Hands every queued SQE to the kernel (before the loop stops running,
+    /// so that nothing queued can outlive the fds it names).
+    pub(crate) fn submit_pending(&mut self) -> io::Result<()> {
+        if self.ring.submission().is_empty() {
+            return Ok(());
+        }
+        self.flush()
+    }
+
+    /// Cancels everything in the kernel and waits for every CQE.
+    pub(crate) fn shutdown(&mut self) {
+        if self.closed {
+            return;
+        }
+        let keys: Vec<usize> = self
+            .ops
+            .iter()
+            .filter(|(_, e)| e.in_kernel())
+            .map(|(k, _)| k)
+            .collect();
+        for key in keys {
+            self.cancel(key);
+        }
+        if self.eventfd_armed {
+            let sqe = opcode::AsyncCancel::new(EVENTFD_KEY)
+                .build()
+                .user_data(IGNORE_KEY);
+            let _ = self.push(sqe);
+        }
+        self.closed = true;
+        let deadline = Instant::now() + SHUTDOWN_GRACE;
+        while self.in_flight > 0 || self.eventfd_armed {
+            if Instant::now() >= deadline {
+                tracing::error!(
+                    in_flight = self.in_flight,
+                    "io_uring operations did not finish after cancellation; \
+                     leaking their buffers and the ring rather than freeing memory the kernel may write"
+                );
+                self.leaked = true;
+                for (_, entry) in self.ops.iter_mut() {
+                    if let Lifecycle::Ignored(_) = entry {
+                        if let Lifecycle::Ignored(data) =
+                            std::mem::replace(entry, Lifecycle::Submitted)
+                        {
+                            std::mem::forget(data);
+                        }
+                    }
+                }
+                break;
+            }
+            let ts = types::Timespec::from(Duration::from_millis(100));
+            let args = types::SubmitArgs::new().timespec(&ts);
+            if let Err(e) = self.ring.submitter().submit_with_args(1, &args) {
+                match e.raw_os_error() {
+                    Some(libc::ETIME) | Some(libc::EINTR) | Some(libc::EBUSY)
+                    | Some(libc::EAGAIN) => {}
+                    _ => {
+                        tracing::error!(error = %e, "io_uring_enter failed during shutdown");
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                }
+            }
+            self.reap();
+        }
+    }
+}
+
+/// Delivers one CQE to its entry.
+fn dispatch(
+    ops: &mut Slab<Lifecycle>,
+    wakes: &mut Vec<Waker>,
+    in_flight: &mut usize,
+    key: usize,
+    c: Cqe,
+) {
+    let more = cqueue::more(c.flags);
+    let Some(entry) = ops.get_mut(key) else {
+        tracing::warn!(key, "completion for an unknown operation");
+        return;
+    };
+    if !more {
+        *in_flight = in_flight.saturating_sub(1);
+    }
+    match entry {
+        Lifecycle::Submitted => *entry = Lifecycle::Completed(c),
+        Lifecycle::Waiting(_) => {
+            if let Lifecycle::Waiting(w) = std::mem::replace(entry, Lifecycle::Completed(c)) {
+                wakes.push(w);
+            }
+        }
+        Lifecycle::Ignored(data) => {
+            data.release(&c);
+            if !more {
+                ops.remove(key);
+            }
+        }
+        Lifecycle::Multi(m) => {
+            m.queue.push_back(c);
+            if !more {
+                m.done = true;
+            }
+            if let Some(w) = m.waker.take() {
+                wakes.push(w);
+            }
+        }
+        Lifecycle::Completed(_) => {
+            tracing::warn!(key, "a second completion for a single-shot operation");
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        self.shutdown();
+        if !self.leaked {
+            // SAFETY: shutdown saw every CQE, so the kernel touches no memory
+            // of ours any more; the ring is dropped exactly once, here.
+            unsafe { ManuallyDrop::drop(&mut self.ring) };
+        }
+    }
+}

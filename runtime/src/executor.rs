@@ -1,0 +1,168 @@
+//! The run queue and the registry of live tasks of one loop.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::ptr::NonNull;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use slab::Slab;
+
+use crate::shared::Shared;
+use crate::task::raw::{self, Header, TaskRef, CANCELLED, COMPLETE, JOIN_HANDLE, SCHEDULED};
+use crate::task::{self, JoinHandle, TaskId, TaskInfo};
+
+pub(crate) struct Executor {
+    queue: RefCell<VecDeque<TaskRef>>,
+    /// One reference per live task, released when it completes.
+    registry: RefCell<Slab<TaskRef>>,
+    /// The task being polled.
+    current: Cell<Option<NonNull<Header>>>,
+    /// Set at shutdown: new tasks are cancelled at once.
+    closed: Cell<bool>,
+}
+
+impl Executor {
+    pub(crate) fn new() -> Executor {
+        Executor {
+            queue: RefCell::new(VecDeque::with_capacity(256)),
+            registry: RefCell::new(Slab::with_capacity(256)),
+            current: Cell::new(None),
+            closed: Cell::new(false),
+        }
+    }
+
+    pub(crate) fn push(&self, task: TaskRef) {
+        self.queue.borrow_mut().push_back(task);
+    }
+
+    pub(crate) fn has_ready(&self) -> bool {
+        !self.queue.borrow().is_empty()
+    }
+
+    pub(crate) fn spawn<F: Future + 'static>(
+        &self,
+        shared: &Arc<Shared>,
+        future: F,
+        name: Option<Box<str>>,
+    ) -> JoinHandle<F::Output> {
+        let ptr = raw::allocate(future, TaskId::next(), name, shared.clone());
+        // SAFETY: `allocate` made three references: one for each of these.
+        let (reg, queued, handle) = unsafe {
+            (
+                TaskRef::from_raw(ptr),
+                TaskRef::from_raw(ptr),
+                JoinHandle::from_raw(ptr),
+            )
+        };
+        if self.closed.get() {
+            // Shutting down: the task never runs, its handle says cancelled.
+            reg.cancel();
+            reg.header().state.fetch_or(COMPLETE, Ordering::AcqRel);
+            return handle;
+        }
+        let key = self.registry.borrow_mut().insert(reg);
+        // SAFETY: just allocated, still only on this thread.
+        unsafe { ptr.as_ref() }.registry_key.set(key);
+        self.push(queued);
+        handle
+    }
+
+    /// Runs up to `budget` queued tasks; returns how many ran.
+    pub(crate) fn run_batch(&self, budget: u32) -> u32 {
+        let mut ran = 0;
+        while ran < budget {
+            let Some(task) = self.queue.borrow_mut().pop_front() else {
+                break;
+            };
+            self.run(task);
+            ran += 1;
+        }
+        ran
+    }
+
+    fn run(&self, task: TaskRef) {
+        let prev = task.header().state.fetch_and(!SCHEDULED, Ordering::AcqRel);
+        if prev & COMPLETE != 0 {
+            return;
+        }
+        if prev & CANCELLED != 0 {
+            task.cancel();
+        } else {
+            self.current.set(Some(task.ptr()));
+            let done = task.poll();
+            self.current.set(None);
+            if !done {
+                return;
+            }
+        }
+        self.complete(&task);
+    }
+
+    /// Records a finished stage: releases the registry's reference and hands
+    /// the output to the `JoinHandle` (or drops it if there is none).
+    fn complete(&self, task: &TaskRef) {
+        let header = task.header();
+        let prev = header.state.fetch_or(COMPLETE, Ordering::AcqRel);
+        let key = header.registry_key.get();
+        let entry = {
+            let mut reg = self.registry.borrow_mut();
+            match reg.get(key) {
+                Some(t) if t.ptr() == task.ptr() => Some(reg.remove(key)),
+                _ => None,
+            }
+        };
+        drop(entry);
+        if prev & JOIN_HANDLE != 0 {
+            // SAFETY: owner thread; the JoinHandle touches the slot only
+            // while polled, never during this call.
+            let waker = unsafe { (*header.join_waker.get()).take() };
+            if let Some(w) = waker {
+                w.wake();
+            }
+        } else {
+            task.drop_output();
+        }
+    }
+
+    /// Cancels every live task (their destructors run, their handles say
+    /// `Cancelled`) and empties the queues; new spawns are refused.
+    pub(crate) fn shutdown(&self, shared: &Shared) {
+        self.closed.set(true);
+        loop {
+            let tasks: Vec<TaskRef> = self.registry.borrow_mut().drain().collect();
+            if tasks.is_empty() {
+                break;
+            }
+            for t in &tasks {
+                t.header().registry_key.set(usize::MAX);
+                t.cancel();
+                self.complete(t);
+            }
+        }
+        let queued: Vec<TaskRef> = self.queue.borrow_mut().drain(..).collect();
+        drop(queued);
+        drop(shared.close());
+    }
+
+    pub(crate) fn current_info(&self) -> Option<TaskInfo> {
+        let ptr = self.current.get()?;
+        // SAFETY: the task being polled is alive (its queue entry is held by
+        // `run` for the duration of the poll).
+        Some(task::info(unsafe { ptr.as_ref() }, true))
+    }
+
+    pub(crate) fn all_info(&self) -> Vec<TaskInfo> {
+        let current = self.current.get();
+        self.registry
+            .borrow()
+            .iter()
+            .map(|(_, t)| task::info(t.header(), Some(t.ptr()) == current))
+            .collect()
+    }
+
+    pub(crate) fn live_tasks(&self) -> usize {
+        self.registry.borrow().len()
+    }
+}

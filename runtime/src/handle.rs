@@ -1,0 +1,132 @@
+//! The state of one event loop, shared (`Rc`) by the `Runtime`, the
+//! operations and timers in flight, and the thread's current context.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::io;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::Waker;
+use std::time::{Duration, Instant};
+
+use crate::blocking::Pool;
+use crate::context;
+use crate::driver::Driver;
+use crate::executor::Executor;
+use crate::shared::Shared;
+use crate::task::JoinHandle;
+use crate::time::wheel::Wheel;
+
+pub(crate) struct Handle {
+    pub(crate) driver: RefCell<Driver>,
+    pub(crate) timers: RefCell<Wheel>,
+    pub(crate) exec: Executor,
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) blocking: Arc<Pool>,
+    /// Tick 0 of the timer wheel.
+    start: Instant,
+    /// Tasks polled between two looks at the ring while busy.
+    pub(crate) event_interval: u32,
+    /// Reused buffer of wakers to wake after a driver or wheel borrow.
+    wakes: RefCell<Vec<Waker>>,
+}
+
+impl Handle {
+    pub(crate) fn new(
+        driver: Driver,
+        shared: Arc<Shared>,
+        blocking: Arc<Pool>,
+        event_interval: u32,
+    ) -> Handle {
+        Handle {
+            driver: RefCell::new(driver),
+            timers: RefCell::new(Wheel::new()),
+            exec: Executor::new(),
+            shared,
+            blocking,
+            start: Instant::now(),
+            event_interval: event_interval.max(1),
+            wakes: RefCell::new(Vec::with_capacity(64)),
+        }
+    }
+
+    pub(crate) fn spawn<F: Future + 'static>(
+        &self,
+        future: F,
+        name: Option<Box<str>>,
+    ) -> JoinHandle<F::Output> {
+        self.exec.spawn(&self.shared, future, name)
+    }
+
+    /// Wheel tick of `deadline`, rounded up so a timer never fires early.
+    pub(crate) fn deadline_tick(&self, deadline: Instant) -> u64 {
+        let d = deadline.saturating_duration_since(self.start);
+        let ms = d.as_millis();
+        let rounded = if d.subsec_nanos() % 1_000_000 == 0 {
+            ms
+        } else {
+            ms + 1
+        };
+        u64::try_from(rounded).unwrap_or(u64::MAX)
+    }
+
+    fn now_tick(&self, now: Instant) -> u64 {
+        u64::try_from(now.saturating_duration_since(self.start).as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// Moves tasks woken from other threads onto the run queue.
+    pub(crate) fn drain_remote(&self) {
+        self.shared.drain_remote(&mut |t| self.exec.push(t));
+    }
+
+    /// One look at the outside world: completions, remote wakes, timers.
+    /// When `may_park`, waits in the ring until something happens or the
+    /// nearest timer is due.
+    pub(crate) fn turn(&self, may_park: bool) -> io::Result<()> {
+        let has_timers = self.timers.borrow().len() > 0;
+        let mut now = if has_timers || may_park {
+            Some(Instant::now())
+        } else {
+            None
+        };
+        {
+            let mut driver = self.driver.borrow_mut();
+            if may_park {
+                let timeout = self.timers.borrow().next_expiration().map(|tick| {
+                    let at = self.start + Duration::from_millis(tick);
+                    at.saturating_duration_since(now.unwrap_or_else(Instant::now))
+                });
+                driver.park(timeout)?;
+                now = Some(Instant::now());
+            } else {
+                driver.poll_nonblocking()?;
+            }
+        }
+        let mut wakes = std::mem::take(&mut *self.wakes.borrow_mut());
+        self.driver.borrow_mut().take_wakes(&mut wakes);
+        if let (true, Some(now)) = (has_timers, now) {
+            self.timers
+                .borrow_mut()
+                .advance(self.now_tick(now), &mut wakes);
+        }
+        for w in wakes.drain(..) {
+            w.wake();
+        }
+        *self.wakes.borrow_mut() = wakes;
+        self.drain_remote();
+        Ok(())
+    }
+
+    /// Cancels every task, then every operation in the kernel, and stops
+    /// the blocking pool. Safe to call more than once.
+    pub(crate) fn shutdown(self: &Rc<Self>) {
+        let _enter = context::enter_unchecked(self);
+        self.exec.shutdown(&self.shared);
+        self.driver.borrow_mut().shutdown();
+        let mut wakes = Vec::new();
+        self.driver.borrow_mut().take_wakes(&mut wakes);
+        drop(wakes);
+        *self.timers.borrow_mut() = Wheel::new();
+        self.blocking.shutdown();
+    }
+}

@@ -1,0 +1,114 @@
+//! The part of an event loop other threads may touch: the remote run queue
+//! and the eventfd that wakes a parked loop.
+
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use crate::task::raw::TaskRef;
+
+/// A task reference in transit from another thread to its owner loop.
+struct RemoteTask(TaskRef);
+
+// SAFETY: a RemoteTask is created on any thread but only *used* (polled,
+// cancelled) by the owner loop that drains the queue. On a foreign thread it
+// is only moved, or dropped after the loop closed, when every task is
+// complete, so dropping it frees no `!Send` future or output there (see the
+// task module's invariants).
+unsafe impl Send for RemoteTask {}
+
+struct Remote {
+    tasks: Vec<RemoteTask>,
+    closed: bool,
+}
+
+/// Cross-thread half of one loop. Held by every task header (as `Arc`), by
+/// the main future's waker and by the loop.
+pub(crate) struct Shared {
+    remote: Mutex<Remote>,
+    /// Set once the eventfd was written and not yet consumed by the loop:
+    /// later wakes skip the syscall.
+    notified: AtomicBool,
+    eventfd: OwnedFd,
+}
+
+impl Shared {
+    pub(crate) fn new() -> io::Result<Shared> {
+        // SAFETY: eventfd has no memory-safety preconditions.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(Shared {
+            remote: Mutex::new(Remote {
+                tasks: Vec::new(),
+                closed: false,
+            }),
+            notified: AtomicBool::new(false),
+            // SAFETY: `fd` is a fresh descriptor owned by nobody else.
+            eventfd: unsafe { OwnedFd::from_raw_fd(fd) },
+        })
+    }
+
+    pub(crate) fn eventfd(&self) -> RawFd {
+        self.eventfd.as_raw_fd()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Remote> {
+        // The queue holds plain data; a panic elsewhere cannot leave it torn.
+        self.remote.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Queues a task woken off its loop's thread and wakes the loop.
+    pub(crate) fn push_remote(&self, task: TaskRef) {
+        let mut remote = self.lock();
+        if remote.closed {
+            drop(remote);
+            drop(task);
+            return;
+        }
+        remote.tasks.push(RemoteTask(task));
+        drop(remote);
+        self.notify();
+    }
+
+    /// Wakes the loop if it is (or is about to be) parked in the ring.
+    pub(crate) fn notify(&self) {
+        if !self.notified.swap(true, Ordering::AcqRel) {
+            let one: u64 = 1;
+            // SAFETY: writes 8 bytes from a live u64 to our own eventfd.
+            let n = unsafe {
+                libc::write(
+                    self.eventfd.as_raw_fd(),
+                    (&one as *const u64).cast(),
+                    std::mem::size_of::<u64>(),
+                )
+            };
+            // EAGAIN means the counter is already huge: the loop wakes anyway.
+            let _ = n;
+        }
+    }
+
+    /// Takes the tasks woken from other threads. Clears `notified` first so
+    /// that a wake racing with this drain writes the eventfd again.
+    pub(crate) fn drain_remote(&self, out: &mut impl FnMut(TaskRef)) {
+        if !self.notified.swap(false, Ordering::AcqRel) {
+            return;
+        }
+        let tasks = std::mem::take(&mut self.lock().tasks);
+        for RemoteTask(t) in tasks {
+            out(t);
+        }
+    }
+
+    /// Refuses further remote wakes and returns what is queued.
+    pub(crate) fn close(&self) -> Vec<TaskRef> {
+        let mut remote = self.lock();
+        remote.closed = true;
+        std::mem::take(&mut remote.tasks)
+            .into_iter()
+            .map(|RemoteTask(t)| t)
+            .collect()
+    }
+}

@@ -1,0 +1,53 @@
+//! The task builder: names, and spawning with a `Result`.
+
+use std::future::Future;
+use std::io;
+
+use super::JoinHandle;
+use crate::context;
+use crate::error::no_runtime;
+
+/// Configures a task before spawning it, as asyncio's
+/// `create_task(coro, name=...)`.
+///
+/// ```
+/// # ringio_runtime::run(async {
+/// let handle = ringio_runtime::task::Builder::new()
+///     .name("worker-1")
+///     .spawn(async { 6 * 7 })?;
+/// assert_eq!(handle.name(), "worker-1");
+/// assert_eq!(handle.await?, 42);
+/// # Ok::<(), std::io::Error>(())
+/// # }).unwrap().unwrap();
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct Builder {
+    name: Option<String>,
+}
+
+impl Builder {
+    /// A builder with no name set.
+    pub fn new() -> Builder {
+        Builder::default()
+    }
+
+    /// Names the task (shown by `all_tasks()`, `current_task()`, tracing).
+    pub fn name(mut self, name: impl Into<String>) -> Builder {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Spawns the task on the loop running on this thread.
+    ///
+    /// Fails with an error saying so when no ringio loop runs here.
+    pub fn spawn<F>(self, future: F) -> io::Result<JoinHandle<F::Output>>
+    where
+        F: Future + 'static,
+    {
+        let name = self.name.map(String::into_boxed_str);
+        context::with_current(|h| match h {
+            Some(h) => Ok(h.spawn(future, name)),
+            None => Err(no_runtime()),
+        })
+    }
+}

@@ -1,0 +1,262 @@
+//! `JoinHandle`, `AbortHandle` and `JoinError`.
+
+use std::any::Any;
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::ptr::NonNull;
+use std::sync::atomic::Ordering;
+use std::task::{Context, Poll};
+
+use super::raw::{drop_ref, inc_ref, Header, CANCELLED, COMPLETE, JOIN_HANDLE};
+use super::waker::schedule;
+use super::TaskId;
+
+/// Why a task produced no value.
+pub enum JoinError {
+    /// The task was aborted (or its loop shut down) before it finished.
+    Cancelled,
+    /// The task panicked; the payload is kept for [`JoinError::into_panic`].
+    Panic(Box<dyn Any + Send + 'static>),
+}
+
+impl JoinError {
+    /// True when the task was aborted or its loop shut down.
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, JoinError::Cancelled)
+    }
+
+    /// True when the task panicked.
+    pub fn is_panic(&self) -> bool {
+        matches!(self, JoinError::Panic(_))
+    }
+
+    /// The panic payload, to re-raise it with `std::panic::resume_unwind`.
+    /// Returns `Err(self)` when the task was cancelled.
+    pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
+        match self {
+            JoinError::Panic(p) => Ok(p),
+            other => Err(other),
+        }
+    }
+
+    /// The panic message, when the task panicked with a string.
+    pub fn panic_message(&self) -> Option<&str> {
+        match self {
+            JoinError::Panic(p) => Some(super::raw::panic_message(&**p)),
+            JoinError::Cancelled => None,
+        }
+    }
+}
+
+impl fmt::Debug for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JoinError::Cancelled => f.write_str("JoinError::Cancelled"),
+            JoinError::Panic(p) => {
+                write!(f, "JoinError::Panic({:?})", super::raw::panic_message(&**p))
+            }
+        }
+    }
+}
+
+impl fmt::Display for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JoinError::Cancelled => f.write_str("task was cancelled before it finished"),
+            JoinError::Panic(p) => {
+                write!(f, "task panicked: {}", super::raw::panic_message(&**p))
+            }
+        }
+    }
+}
+
+impl std::error::Error for JoinError {}
+
+impl From<JoinError> for io::Error {
+    fn from(e: JoinError) -> io::Error {
+        io::Error::other(e.to_string())
+    }
+}
+
+/// An owned permission to await a task's result, like awaiting an asyncio
+/// `Task`: `handle.await` gives `Ok(value)`, or `Err(JoinError)` when the task
+/// was cancelled or panicked.
+///
+/// Dropping the handle detaches the task: it keeps running. The handle stays
+/// on the thread of the loop that runs the task (it is `!Send`); use
+/// [`JoinHandle::abort_handle`] to cancel from another thread.
+///
+/// # Panics
+///
+/// Polling the handle again after it returned its result panics, as for any
+/// future polled after completion.
+pub struct JoinHandle<T> {
+    raw: NonNull<Header>,
+    _marker: PhantomData<(T, *const ())>,
+}
+
+impl<T> JoinHandle<T> {
+    /// # Safety
+    ///
+    /// `raw` is a task whose output type is `T`; the caller transfers the
+    /// `JoinHandle`'s reference.
+    pub(crate) unsafe fn from_raw(raw: NonNull<Header>) -> Self {
+        JoinHandle {
+            raw,
+            _marker: PhantomData,
+        }
+    }
+
+    fn header(&self) -> &Header {
+        // SAFETY: the handle owns a reference.
+        unsafe { self.raw.as_ref() }
+    }
+
+    /// Cancels the task, as asyncio's `Task.cancel()`: it is dropped at its
+    /// next suspension point (its destructors run) and the handle then yields
+    /// `Err(JoinError::Cancelled)`. No effect on a finished task.
+    pub fn abort(&self) {
+        abort(self.raw);
+    }
+
+    /// True once the task has finished, been cancelled or panicked
+    /// (asyncio's `Task.done()`).
+    pub fn is_finished(&self) -> bool {
+        self.header().state.load(Ordering::Acquire) & COMPLETE != 0
+    }
+
+    /// The task's id.
+    pub fn id(&self) -> TaskId {
+        self.header().id
+    }
+
+    /// The task's name (given by [`Builder::name`](super::Builder::name), or
+    /// `Task-<id>`).
+    pub fn name(&self) -> String {
+        super::display_name(self.header())
+    }
+
+    /// A handle that can cancel the task from any thread.
+    pub fn abort_handle(&self) -> AbortHandle {
+        // SAFETY: the handle holds a reference; the new one goes to AbortHandle.
+        unsafe { inc_ref(self.raw) };
+        AbortHandle { raw: self.raw }
+    }
+}
+
+fn abort(raw: NonNull<Header>) {
+    // SAFETY: callers hold a reference.
+    let header = unsafe { raw.as_ref() };
+    let prev = header.state.fetch_or(CANCELLED, Ordering::AcqRel);
+    if prev & (COMPLETE | CANCELLED) == 0 {
+        schedule(raw);
+    }
+}
+
+impl<T> Future for JoinHandle<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let header = self.header();
+        if header.state.load(Ordering::Acquire) & COMPLETE != 0 {
+            let mut out: Poll<Result<T, JoinError>> = Poll::Pending;
+            // SAFETY: `out` has the task's output type (the handle was made
+            // for it); JoinHandle is !Send, so this is the owner thread.
+            unsafe { header.read_output((&mut out as *mut Poll<Result<T, JoinError>>).cast()) };
+            assert!(
+                out.is_ready(),
+                "JoinHandle polled again after it returned the task's result"
+            );
+            return out;
+        }
+        // SAFETY: owner thread (JoinHandle is !Send), and the executor only
+        // touches this slot between polls, never during one.
+        let slot = unsafe { &mut *header.join_waker.get() };
+        match slot {
+            Some(w) if w.will_wake(cx.waker()) => {}
+            _ => *slot = Some(cx.waker().clone()),
+        }
+        Poll::Pending
+    }
+}
+
+impl<T> Drop for JoinHandle<T> {
+    fn drop(&mut self) {
+        let header = self.header();
+        let prev = header.state.fetch_and(!JOIN_HANDLE, Ordering::AcqRel);
+        if prev & COMPLETE != 0 {
+            header.drop_output();
+        }
+        // SAFETY: owner thread, as in poll.
+        drop(unsafe { (*header.join_waker.get()).take() });
+        // SAFETY: the handle's own reference.
+        unsafe { drop_ref(self.raw) };
+    }
+}
+
+impl<T> fmt::Debug for JoinHandle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JoinHandle")
+            .field("id", &self.id())
+            .field("finished", &self.is_finished())
+            .finish()
+    }
+}
+
+/// Cancels a task from any thread; does not give its result.
+pub struct AbortHandle {
+    raw: NonNull<Header>,
+}
+
+// SAFETY: an AbortHandle only touches the header's atomics (state, refs) and
+// schedules through the loop's thread-safe remote queue. When it drops the
+// last reference, the task is complete (the registry holds one until then),
+// so only the cell's memory and Send parts are freed on this thread.
+unsafe impl Send for AbortHandle {}
+// SAFETY: all its methods take &self and use only atomics, as above.
+unsafe impl Sync for AbortHandle {}
+
+impl AbortHandle {
+    /// Cancels the task, as [`JoinHandle::abort`].
+    pub fn abort(&self) {
+        abort(self.raw);
+    }
+
+    /// True once the task has finished.
+    pub fn is_finished(&self) -> bool {
+        // SAFETY: the handle owns a reference.
+        unsafe { self.raw.as_ref() }.state.load(Ordering::Acquire) & COMPLETE != 0
+    }
+
+    /// The task's id.
+    pub fn id(&self) -> TaskId {
+        // SAFETY: the handle owns a reference.
+        unsafe { self.raw.as_ref() }.id
+    }
+}
+
+impl Clone for AbortHandle {
+    fn clone(&self) -> Self {
+        // SAFETY: we hold a reference; the new one goes to the clone.
+        unsafe { inc_ref(self.raw) };
+        AbortHandle { raw: self.raw }
+    }
+}
+
+impl Drop for AbortHandle {
+    fn drop(&mut self) {
+        // SAFETY: the handle's own reference.
+        unsafe { drop_ref(self.raw) };
+    }
+}
+
+impl fmt::Debug for AbortHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AbortHandle")
+            .field("id", &self.id())
+            .finish()
+    }
+}

@@ -1,0 +1,187 @@
+//! Tasks: asyncio's `create_task`, `Task`, `current_task` and `all_tasks`.
+//!
+//! # Design (the spec of the unsafe parts)
+//!
+//! A task is one heap cell (`raw::TaskCell<F>`) holding a [`Header`] and a
+//! *stage*: `Running(F)`, then `Finished(Result<F::Output, JoinError>)`,
+//! then `Consumed` once the output was read or dropped.
+//!
+//! **Threads.** The loop that spawned a task (its *owner*) is the only
+//! thread that polls it, touches its stage, its `registry_key` or its
+//! `join_waker`. Wakers (`Send + Sync`) and [`AbortHandle`] may be used on any
+//! thread; they touch only the atomics `state` and `refs` and the read-only
+//! `shared`/`id`/`name` fields. A foreign wake pushes onto the owner's remote
+//! queue, which only the owner drains. [`JoinHandle`] is `!Send`.
+//!
+//! **References.** `refs` counts: the registry entry (one while the stage is
+//! `Running`), each run-queue entry, each waker, the `JoinHandle` and each
+//! `AbortHandle`. A task starts with three (registry, queue, handle).
+//!
+//! **State bits.** `SCHEDULED`: in a run queue; a wake while set is a no-op,
+//! so a woken task is queued once. `COMPLETE`: the stage left `Running`, set
+//! by the owner right after. `CANCELLED`: `abort()` was asked; the owner
+//! drops the future the next time it pops the task. `JOIN_HANDLE`: the handle
+//! is alive; if not, the owner drops the output as soon as it exists.
+//!
+//! **Why it is sound.** The future and output may be `!Send`, so they must
+//! be dropped on the owner thread. The registry's reference is released
+//! only after the stage left `Running` (or at runtime shutdown, after every
+//! future was dropped), and an output is dropped by the owner as soon as
+//! both the task is complete and the handle is gone (whichever comes last,
+//! both on the owner thread). So whenever a foreign thread drops the last
+//! reference, the stage is `Consumed` (or a `Finished` output whose handle
+//! is still alive, which is then not the last reference): the foreign thread
+//! frees only memory and `Send` parts. Polls never overlap because only the
+//! owner polls, one task at a time, and a task is popped from one queue
+//! entry at a time (the `SCHEDULED` bit is cleared before the poll, so a
+//! wake during the poll queues it again rather than re-entering it).
+//!
+//! Panics in `poll` (and in the future's destructor) are caught and stored
+//! as `JoinError::Panic`; they never unwind into the loop.
+
+mod builder;
+mod join;
+pub(crate) mod raw;
+pub(crate) mod waker;
+
+pub use builder::Builder;
+pub use join::{AbortHandle, JoinError, JoinHandle};
+
+use std::fmt;
+use std::future::Future;
+use std::num::NonZeroU64;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
+
+use crate::context;
+use raw::{Header, CANCELLED, SCHEDULED};
+
+/// A task's id, unique in the process for its lifetime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TaskId(NonZeroU64);
+
+impl TaskId {
+    pub(crate) fn next() -> TaskId {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        TaskId(NonZeroU64::new(n).unwrap_or(NonZeroU64::MIN))
+    }
+
+    /// The id as a number.
+    pub fn as_u64(&self) -> u64 {
+        self.0.get()
+    }
+}
+
+impl fmt::Display for TaskId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// What a task is doing, as seen from its loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskState {
+    /// Being polled right now (the caller of [`current_task`]).
+    Running,
+    /// Woken and waiting in the run queue.
+    Scheduled,
+    /// Suspended, waiting for a wake-up.
+    Waiting,
+    /// `abort()` was asked; it is dropped when the loop next reaches it.
+    Cancelling,
+}
+
+/// A snapshot of one live task, from [`current_task`] or [`all_tasks`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskInfo {
+    /// The task's id.
+    pub id: TaskId,
+    /// Its name: the one given to [`Builder::name`], or `Task-<id>`.
+    pub name: String,
+    /// What it is doing.
+    pub state: TaskState,
+}
+
+pub(crate) fn display_name(h: &Header) -> String {
+    match &h.name {
+        Some(n) => n.to_string(),
+        None => format!("Task-{}", h.id),
+    }
+}
+
+pub(crate) fn info(h: &Header, running: bool) -> TaskInfo {
+    let bits = h.state.load(Ordering::Acquire);
+    let state = if running {
+        TaskState::Running
+    } else if bits & CANCELLED != 0 {
+        TaskState::Cancelling
+    } else if bits & SCHEDULED != 0 {
+        TaskState::Scheduled
+    } else {
+        TaskState::Waiting
+    };
+    TaskInfo {
+        id: h.id,
+        name: display_name(h),
+        state,
+    }
+}
+
+/// Spawns a task on the loop running on this thread, as asyncio's
+/// `create_task`. The future need not be `Send`; it starts at the loop's next
+/// turn. Await the handle for its result; drop it to let the task run
+/// detached.
+///
+/// # Panics
+///
+/// When no ringio loop is running on this thread (use [`Builder::spawn`] or
+/// [`Runtime::spawn`](crate::Runtime::spawn) for a `Result` instead).
+pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+{
+    match Builder::new().spawn(future) {
+        Ok(handle) => handle,
+        Err(e) => panic!("ringio::spawn: {e}"),
+    }
+}
+
+/// Information about the task being polled, or `None` outside a task (in the
+/// future given to `block_on`, or with no loop), as asyncio's `current_task()`.
+pub fn current_task() -> Option<TaskInfo> {
+    context::with_current(|h| h.and_then(|h| h.exec.current_info()))
+}
+
+/// Every live task of the loop running on this thread (empty with no loop),
+/// as asyncio's `all_tasks()`.
+pub fn all_tasks() -> Vec<TaskInfo> {
+    context::with_current(|h| h.map(|h| h.exec.all_info()).unwrap_or_default())
+}
+
+/// Gives the other tasks a turn, as asyncio's `await asyncio.sleep(0)`: the
+/// task goes to the back of the run queue.
+pub fn yield_now() -> YieldNow {
+    YieldNow { yielded: false }
+}
+
+/// The future of [`yield_now`].
+#[derive(Debug)]
+#[must_use = "futures do nothing unless awaited"]
+pub struct YieldNow {
+    yielded: bool,
+}
+
+impl Future for YieldNow {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.yielded {
+            return Poll::Ready(());
+        }
+        self.yielded = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}

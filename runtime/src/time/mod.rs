@@ -1,0 +1,28 @@
+//! Time: asyncio's `sleep` and `wait_for`, and tokio-style intervals.
+//!
+//! Timers live in the loop's hierarchical [wheel](wheel) with 1 ms ticks; a
+//! timer never fires early (deadlines round up to the next tick). The loop
+//! sleeps in a single `io_uring_enter` whose timeout is the nearest
+//! deadline: there is no timeout SQE per `sleep`.
+//!
+//! ```
+//! use std::time::Duration;
+//! use ringio_runtime::time::{sleep, timeout};
+//!
+//! ringio_runtime::run(async {
+//!     sleep(Duration::from_millis(5)).await;
+//!     let slow = sleep(Duration::from_secs(600));
+//!     assert!(timeout(Duration::from_millis(10), slow).await.is_err());
+//! })
+//! .unwrap();
+//! ```
+
+mod interval;
+mod sleep;
+mod timeout;
+pub(crate) mod wheel;
+
+pub use interval::{interval, interval_at, Interval, MissedTickBehavior};
+pub use sleep::{sleep, sleep_until, Sleep};
+pub use std::time::{Duration, Instant};
+pub use timeout::{timeout, timeout_at, Elapsed};

@@ -1,0 +1,139 @@
+//! `sleep` and `sleep_until`.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use super::wheel::TimerKey;
+use crate::context;
+use crate::handle::Handle;
+
+/// Waits until `duration` has passed, as asyncio's `await asyncio.sleep(d)`.
+///
+/// `sleep(Duration::ZERO)` completes at once without yielding; use
+/// [`yield_now`](crate::task::yield_now) to give other tasks a turn.
+///
+/// # Panics
+///
+/// When polled on a thread where no ringio loop runs.
+pub fn sleep(duration: Duration) -> Sleep {
+    let deadline = Instant::now().checked_add(duration);
+    Sleep::new(deadline)
+}
+
+/// Waits until `deadline`.
+///
+/// # Panics
+///
+/// When polled on a thread where no ringio loop runs.
+pub fn sleep_until(deadline: Instant) -> Sleep {
+    Sleep::new(Some(deadline))
+}
+
+/// The future of [`sleep`] and [`sleep_until`]. Dropping it removes the
+/// timer.
+#[must_use = "futures do nothing unless awaited"]
+pub struct Sleep {
+    /// `None`: too far to represent; never fires.
+    deadline: Option<Instant>,
+    timer: Option<(Rc<Handle>, TimerKey)>,
+    done: bool,
+}
+
+impl Sleep {
+    fn new(deadline: Option<Instant>) -> Sleep {
+        Sleep {
+            deadline,
+            timer: None,
+            done: false,
+        }
+    }
+
+    /// When this sleep ends (`None` if the duration was too long to represent).
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
+    /// True once the deadline was reached and observed.
+    pub fn is_elapsed(&self) -> bool {
+        self.done
+    }
+
+    /// Moves the deadline, re-arming a sleep that already completed.
+    pub fn reset(&mut self, deadline: Instant) {
+        self.unregister();
+        self.deadline = Some(deadline);
+        self.done = false;
+    }
+
+    fn unregister(&mut self) {
+        if let Some((handle, key)) = self.timer.take() {
+            if let Ok(mut wheel) = handle.timers.try_borrow_mut() {
+                wheel.remove(key);
+            }
+        }
+    }
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.done {
+            return Poll::Ready(());
+        }
+        if let Some((handle, key)) = &self.timer {
+            let mut wheel = handle.timers.borrow_mut();
+            if wheel.is_fired(*key) {
+                wheel.remove(*key);
+                drop(wheel);
+                self.timer = None;
+                self.done = true;
+                return Poll::Ready(());
+            }
+            wheel.set_waker(*key, cx.waker());
+            return Poll::Pending;
+        }
+        let handle = match context::current() {
+            Some(h) => h,
+            None => panic!("{}", crate::error::no_runtime()),
+        };
+        let Some(deadline) = self.deadline else {
+            // Beyond Instant's range: park forever (until dropped).
+            let tick = u64::MAX;
+            let (key, _) = handle.timers.borrow_mut().insert(tick, cx.waker().clone());
+            self.timer = Some((handle, key));
+            return Poll::Pending;
+        };
+        if deadline <= Instant::now() {
+            self.done = true;
+            return Poll::Ready(());
+        }
+        let tick = handle.deadline_tick(deadline);
+        let (key, expired) = handle.timers.borrow_mut().insert(tick, cx.waker().clone());
+        if expired {
+            handle.timers.borrow_mut().remove(key);
+            self.done = true;
+            return Poll::Ready(());
+        }
+        self.timer = Some((handle, key));
+        Poll::Pending
+    }
+}
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        self.unregister();
+    }
+}
+
+impl std::fmt::Debug for Sleep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sleep")
+            .field("deadline", &self.deadline)
+            .field("done", &self.done)
+            .finish()
+    }
+}

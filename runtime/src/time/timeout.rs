@@ -1,0 +1,69 @@
+//! `timeout` and `timeout_at`: asyncio's `wait_for`.
+
+use std::fmt;
+use std::future::{poll_fn, Future, IntoFuture};
+use std::io;
+use std::pin::pin;
+use std::task::Poll;
+use std::time::{Duration, Instant};
+
+use super::sleep::{sleep_until, Sleep};
+
+/// The deadline of a [`timeout`] passed before its future finished
+/// (asyncio's `TimeoutError`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Elapsed(());
+
+impl fmt::Display for Elapsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("deadline has elapsed before the operation finished")
+    }
+}
+
+impl std::error::Error for Elapsed {}
+
+impl From<Elapsed> for io::Error {
+    fn from(e: Elapsed) -> io::Error {
+        io::Error::new(io::ErrorKind::TimedOut, e)
+    }
+}
+
+/// Runs `future` for at most `duration`, as asyncio's `wait_for(aw, t)`.
+///
+/// Returns `Err(Elapsed)` when the time runs out first; the future is then
+/// dropped (cancelled). The future gets one poll even with a zero duration,
+/// so a ready result is never thrown away. The deadline is fixed when
+/// `timeout` is called.
+pub fn timeout<F: IntoFuture>(
+    duration: Duration,
+    future: F,
+) -> impl Future<Output = Result<F::Output, Elapsed>> {
+    let sleep = match Instant::now().checked_add(duration) {
+        Some(deadline) => sleep_until(deadline),
+        None => super::sleep(Duration::MAX),
+    };
+    race(future.into_future(), sleep)
+}
+
+/// Runs `future` until `deadline`, as [`timeout`].
+pub fn timeout_at<F: IntoFuture>(
+    deadline: Instant,
+    future: F,
+) -> impl Future<Output = Result<F::Output, Elapsed>> {
+    race(future.into_future(), sleep_until(deadline))
+}
+
+async fn race<F: Future>(future: F, sleep: Sleep) -> Result<F::Output, Elapsed> {
+    let mut future = pin!(future);
+    let mut sleep = pin!(sleep);
+    poll_fn(|cx| {
+        if let Poll::Ready(v) = future.as_mut().poll(cx) {
+            return Poll::Ready(Ok(v));
+        }
+        match sleep.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(Elapsed(()))),
+            Poll::Pending => Poll::Pending,
+        }
+    })
+    .await
+}
