@@ -40,3 +40,8 @@ pub mod runtime {
         Builder, DriverStats, RingFeatures, Runtime, RuntimeError, Unavailable,
     };
 }
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -76,8 +76,10 @@ fn child(errno: &str) {
 
 /// Makes `io_uring_setup` fail with `errno` for this process.
 fn install_filter(errno: u32) {
-    const BPF_LD_W_ABS: u16 = 0x00 | 0x00 | 0x20;
-    const BPF_JMP_JEQ_K: u16 = 0x05 | 0x10 | 0x00;
+    // BPF_LD | BPF_W | BPF_ABS
+    const BPF_LD_W_ABS: u16 = 0x20;
+    // BPF_JMP | BPF_JEQ | BPF_K
+    const BPF_JMP_JEQ_K: u16 = 0x15;
     const BPF_RET_K: u16 = 0x06;
     const SECCOMP_RET_ALLOW: u32 = 0x7fff_0000;
     const SECCOMP_RET_ERRNO: u32 = 0x0005_0000;
@@ -88,13 +90,43 @@ fn install_filter(errno: u32) {
     let nr = libc::SYS_io_uring_setup as u32;
     let filter = [
         // Load the architecture; allow anything from another ABI.
-        libc::sock_filter { code: BPF_LD_W_ABS, jt: 0, jf: 0, k: 4 },
-        libc::sock_filter { code: BPF_JMP_JEQ_K, jt: 0, jf: 3, k: AUDIT_ARCH },
+        libc::sock_filter {
+            code: BPF_LD_W_ABS,
+            jt: 0,
+            jf: 0,
+            k: 4,
+        },
+        libc::sock_filter {
+            code: BPF_JMP_JEQ_K,
+            jt: 0,
+            jf: 3,
+            k: AUDIT_ARCH,
+        },
         // Load the syscall number.
-        libc::sock_filter { code: BPF_LD_W_ABS, jt: 0, jf: 0, k: 0 },
-        libc::sock_filter { code: BPF_JMP_JEQ_K, jt: 0, jf: 1, k: nr },
-        libc::sock_filter { code: BPF_RET_K, jt: 0, jf: 0, k: SECCOMP_RET_ERRNO | errno },
-        libc::sock_filter { code: BPF_RET_K, jt: 0, jf: 0, k: SECCOMP_RET_ALLOW },
+        libc::sock_filter {
+            code: BPF_LD_W_ABS,
+            jt: 0,
+            jf: 0,
+            k: 0,
+        },
+        libc::sock_filter {
+            code: BPF_JMP_JEQ_K,
+            jt: 0,
+            jf: 1,
+            k: nr,
+        },
+        libc::sock_filter {
+            code: BPF_RET_K,
+            jt: 0,
+            jf: 0,
+            k: SECCOMP_RET_ERRNO | errno,
+        },
+        libc::sock_filter {
+            code: BPF_RET_K,
+            jt: 0,
+            jf: 0,
+            k: SECCOMP_RET_ALLOW,
+        },
     ];
     let prog = libc::sock_fprog {
         len: filter.len() as u16,
@@ -102,7 +134,12 @@ fn install_filter(errno: u32) {
     };
     // SAFETY: prctl with integer arguments has no memory preconditions.
     let r = unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) };
-    assert_eq!(r, 0, "PR_SET_NO_NEW_PRIVS: {}", std::io::Error::last_os_error());
+    assert_eq!(
+        r,
+        0,
+        "PR_SET_NO_NEW_PRIVS: {}",
+        std::io::Error::last_os_error()
+    );
     // SAFETY: `prog` points to a filter array that outlives the call; the
     // kernel copies it.
     let r = unsafe {
