@@ -14,7 +14,9 @@ use ringio::{call_at, call_later, call_soon};
 
 fn main() -> Result<(), ringio::RuntimeError> {
     ringio::run(async {
-        call_later(Duration::from_millis(200), || println!("call_later: after 200 ms"));
+        call_later(Duration::from_millis(200), || {
+            println!("call_later: after 200 ms")
+        });
         call_at(Instant::now() + Duration::from_millis(100), || {
             println!("call_at: after 100 ms")
         });

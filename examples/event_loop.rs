@@ -29,9 +29,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     event_loop.block_on(speech_async())?;
 
     event_loop.block_on(async {
-        let a = Builder::new().name("printer-1").spawn(printer("printer-1", 10))?;
-        let b = Builder::new().name("printer-2").spawn(printer("printer-2", 20))?;
-        let names: Vec<String> = ringio::task::all_tasks().into_iter().map(|t| t.name).collect();
+        let a = Builder::new()
+            .name("printer-1")
+            .spawn(printer("printer-1", 10))?;
+        let b = Builder::new()
+            .name("printer-2")
+            .spawn(printer("printer-2", 20))?;
+        let names: Vec<String> = ringio::task::all_tasks()
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
         println!("tasks on the loop: {names:?}");
         a.await?;
         b.await?;
