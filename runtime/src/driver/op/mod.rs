@@ -1,10 +1,24 @@
 //! Operations: one file per io_uring opcode behind the [`OpCode`] trait, and
 //! the futures that submit them ([`Op`], [`MultiOp`]).
 
+pub(crate) mod accept;
+pub(crate) mod connect;
+pub(crate) mod fsync;
+pub(crate) mod mkdirat;
 pub(crate) mod nop;
+pub(crate) mod openat;
 pub(crate) mod poll;
 pub(crate) mod read;
+pub(crate) mod recv;
+pub(crate) mod recvmsg;
+pub(crate) mod renameat;
+pub(crate) mod send;
+pub(crate) mod sendmsg;
+pub(crate) mod shutdown;
+pub(crate) mod statx;
+pub(crate) mod unlinkat;
 pub(crate) mod write;
+pub(crate) mod writev;
 
 use std::future::Future;
 use std::io;

@@ -1,0 +1,46 @@
+//! `IORING_OP_ACCEPT`, single-shot or multishot (`IORING_ACCEPT_MULTISHOT`).
+
+use std::os::fd::RawFd;
+
+use io_uring::{opcode, squeue, types};
+
+use super::OpCode;
+use crate::driver::Cqe;
+
+/// Accepts connections on the listening socket `fd`. The accepted sockets
+/// are close-on-exec; their peer address is asked for afterwards
+/// (`getpeername`), since multishot accept cannot return it.
+pub(crate) struct Accept {
+    pub(crate) fd: RawFd,
+    /// Keep accepting until cancelled or an error ends it.
+    pub(crate) multi: bool,
+}
+
+// SAFETY: the SQE points to no memory (no sockaddr is asked for).
+unsafe impl OpCode for Accept {
+    fn sqe(&mut self) -> squeue::Entry {
+        if self.multi {
+            opcode::AcceptMulti::new(types::Fd(self.fd))
+                .flags(libc::SOCK_CLOEXEC)
+                .build()
+        } else {
+            opcode::Accept::new(
+                types::Fd(self.fd),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+            )
+            .flags(libc::SOCK_CLOEXEC)
+            .build()
+        }
+    }
+
+    /// A connection accepted for a future that is gone: close it, so the
+    /// fd does not leak (the peer sees the connection closed).
+    fn release(&mut self, cqe: &Cqe) {
+        if cqe.result >= 0 {
+            // SAFETY: the kernel just created this fd for us; nobody else
+            // knows its number.
+            unsafe { libc::close(cqe.result) };
+        }
+    }
+}

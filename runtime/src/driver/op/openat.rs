@@ -1,0 +1,34 @@
+//! `IORING_OP_OPENAT`.
+
+use std::ffi::CString;
+
+use io_uring::{opcode, squeue, types};
+
+use super::OpCode;
+use crate::driver::Cqe;
+
+/// Opens `path` (relative to the working directory) with `flags`/`mode`.
+pub(crate) struct OpenAt {
+    /// A CString's heap bytes do not move with it.
+    pub(crate) path: CString,
+    pub(crate) flags: i32,
+    pub(crate) mode: libc::mode_t,
+}
+
+// SAFETY: the SQE points into the CString's heap memory.
+unsafe impl OpCode for OpenAt {
+    fn sqe(&mut self) -> squeue::Entry {
+        opcode::OpenAt::new(types::Fd(libc::AT_FDCWD), self.path.as_ptr())
+            .flags(self.flags | libc::O_CLOEXEC)
+            .mode(self.mode)
+            .build()
+    }
+
+    /// A file opened for a future that is gone: close it.
+    fn release(&mut self, cqe: &Cqe) {
+        if cqe.result >= 0 {
+            // SAFETY: the kernel just opened this fd for us; nobody else has it.
+            unsafe { libc::close(cqe.result) };
+        }
+    }
+}

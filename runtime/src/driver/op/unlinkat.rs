@@ -1,0 +1,23 @@
+//! `IORING_OP_UNLINKAT`: removes a file or an empty directory.
+
+use std::ffi::CString;
+
+use io_uring::{opcode, squeue, types};
+
+use super::OpCode;
+
+/// Removes `path`; a directory when `dir` (`AT_REMOVEDIR`).
+pub(crate) struct UnlinkAt {
+    pub(crate) path: CString,
+    pub(crate) dir: bool,
+}
+
+// SAFETY: the SQE points into the CString's heap memory.
+unsafe impl OpCode for UnlinkAt {
+    fn sqe(&mut self) -> squeue::Entry {
+        let flags = if self.dir { libc::AT_REMOVEDIR } else { 0 };
+        opcode::UnlinkAt::new(types::Fd(libc::AT_FDCWD), self.path.as_ptr())
+            .flags(flags)
+            .build()
+    }
+}

@@ -1,0 +1,100 @@
+//! `UnixStream`: a connected Unix stream socket.
+
+use std::io;
+use std::net::Shutdown;
+use std::os::fd::{AsRawFd, IntoRawFd, RawFd};
+use std::os::unix::net::SocketAddr;
+use std::path::Path;
+use std::rc::Rc;
+
+use super::split::{OwnedReadHalf, OwnedWriteHalf};
+use crate::buf::{IoBuf, IoBufMut};
+use crate::net::sockaddr::SockAddr;
+use crate::net::socket::Socket;
+
+/// A Unix stream connection (asyncio's `open_unix_connection`). Reads and
+/// writes behave as [`crate::net::TcpStream`]'s, including that a dropped
+/// read loses no bytes.
+#[derive(Debug)]
+pub struct UnixStream {
+    sock: Socket,
+}
+
+impl UnixStream {
+    pub(crate) fn from_socket(sock: Socket) -> UnixStream {
+        UnixStream { sock }
+    }
+
+    /// Connects to the socket at `path`.
+    pub async fn connect<P: AsRef<Path>>(path: P) -> io::Result<UnixStream> {
+        let addr = SockAddr::from_unix_path(path.as_ref())?;
+        let sock = Socket::new(libc::AF_UNIX, libc::SOCK_STREAM)?;
+        sock.connect(addr).await?;
+        Ok(UnixStream { sock })
+    }
+
+    /// A connected pair of unnamed sockets.
+    pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
+        let (a, b) = Socket::pair(libc::SOCK_STREAM)?;
+        Ok((UnixStream { sock: a }, UnixStream { sock: b }))
+    }
+
+    /// Takes over a connected std socket (switched to blocking mode).
+    pub fn from_std(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
+        stream.set_nonblocking(false)?;
+        Ok(UnixStream {
+            sock: Socket::from_fd(stream.into_raw_fd(), true),
+        })
+    }
+
+    /// Reads into the start of `buf`; `Ok(0)` at end of stream.
+    pub async fn read<B: IoBufMut>(&self, buf: B) -> (io::Result<usize>, B) {
+        self.sock.recv(buf).await
+    }
+
+    /// Writes the initialised bytes of `buf`; returns how many were sent.
+    pub async fn write<B: IoBuf>(&self, buf: B) -> (io::Result<usize>, B) {
+        self.sock.send(buf).await
+    }
+
+    /// Writes all of `buf`.
+    pub async fn write_all<B: IoBuf>(&self, buf: B) -> (io::Result<()>, B) {
+        self.sock.send_all(buf).await
+    }
+
+    /// Writes the buffers in order with one gathered write.
+    pub async fn writev<B: IoBuf>(&self, bufs: Vec<B>) -> (io::Result<usize>, Vec<B>) {
+        self.sock.writev(bufs).await
+    }
+
+    /// Shuts down reading, writing or both.
+    pub async fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.sock.shutdown(how).await
+    }
+
+    /// This end's address.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.sock.local_addr()?.to_unix()
+    }
+
+    /// The other end's address.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.sock.peer_addr()?.to_unix()
+    }
+
+    /// Splits into a read half and a write half for two tasks.
+    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        let sock = Rc::new(self.sock);
+        (OwnedReadHalf::new(sock.clone()), OwnedWriteHalf::new(sock))
+    }
+
+    pub(crate) fn from_rc(sock: Rc<Socket>) -> Result<UnixStream, Rc<Socket>> {
+        Rc::try_unwrap(sock).map(|sock| UnixStream { sock })
+    }
+}
+
+impl AsRawFd for UnixStream {
+    fn as_raw_fd(&self) -> RawFd {
+        self.sock.raw()
+    }
+}
