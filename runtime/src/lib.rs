@@ -42,6 +42,7 @@ pub mod fs;
 mod handle;
 pub mod net;
 pub mod pipe;
+pub mod process;
 mod runtime;
 mod shared;
 pub mod task;
