@@ -31,7 +31,7 @@ pub use ringio_runtime::{
     try_spawn_blocking, yield_now, Builder, DriverStats, JoinError, JoinHandle, RingFeatures,
     Runtime, RuntimeError, TimerHandle, Unavailable,
 };
-pub use ringio_runtime::{fs, net, process};
+pub use ringio_runtime::{fs, net, process, signal};
 pub use ringio_streams as streams;
 pub use ringio_sync as sync;
 

@@ -45,6 +45,7 @@ pub mod pipe;
 pub mod process;
 mod runtime;
 mod shared;
+pub mod signal;
 pub mod task;
 pub mod time;
 
