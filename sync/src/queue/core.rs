@@ -6,20 +6,22 @@
 //! - `getters` is non-empty only while there are no items: a new item goes
 //!   straight into the first getter's entry (`handed` counts those), so a
 //!   getter that arrives later never takes it first.
-//! - `putters` is non-empty only while the queue is full: when room appears,
-//!   the first putter's item is moved into the queue in the same critical
-//!   section.
+//! - `putters` is non-empty only while the queue is full. When room appears,
+//!   it is reserved for the first putter (`reserved` counts those), which puts
+//!   its item when it runs; nobody else can take the room meanwhile.
 //! - `qsize = items + handed`: an item handed to a getter that has not run
 //!   yet still counts, as it does in asyncio (where it sits in the deque until
-//!   the getter runs), so `maxsize` is never exceeded.
+//!   the getter runs). `full` also counts reserved room, so `maxsize` is never
+//!   exceeded.
 //!
 //! # Cancellation
 //!
-//! - A dropped `get` that had been handed an item gives it to the next getter,
-//!   or puts it back at the front (`Items::unpop`): nothing is lost.
-//! - A dropped `put` whose item is still in its entry drops the item and
-//!   leaves the queue untouched; one whose item was already moved into the
-//!   queue has put it: an item is never both dropped and queued, or queued twice.
+//! - A dropped `get` never took an item: one already handed to it goes to the
+//!   next getter, or back into the queue as its oldest item (`Items::unpop`).
+//! - A dropped `put` never put its item, as in asyncio: the item is only
+//!   moved into the queue by the `put` itself. Room reserved for it passes
+//!   to the next putter. So a caller that retries a dropped put never
+//!   duplicates an item.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -39,12 +41,15 @@ pub(crate) struct State<T> {
     maxsize: usize,
     /// Items written into notified getters' entries, not yet collected.
     handed: usize,
+    /// Room reserved for notified putters that have not put yet.
+    reserved: usize,
     unfinished: usize,
     shut_down: bool,
     /// Payload: where a put writes the item handed over.
     getters: WaitList<Option<T>>,
-    /// Payload: the item waiting for room; `None` once moved into the queue.
-    putters: WaitList<Option<T>>,
+    /// Payload: whether room was reserved for the putter (else it was woken
+    /// by a shutdown).
+    putters: WaitList<bool>,
     joiners: WaitList<()>,
 }
 
@@ -58,7 +63,7 @@ impl<T> State<T> {
     }
 
     pub(crate) fn full(&self) -> bool {
-        self.maxsize > 0 && self.qsize() >= self.maxsize
+        self.maxsize > 0 && self.qsize() + self.reserved >= self.maxsize
     }
 
     /// Adds a new item: to the first getter if one waits, else to the items.
@@ -78,17 +83,15 @@ impl<T> State<T> {
         }
     }
 
-    /// Moves waiting putters' items in while there is room.
+    /// Reserves room for waiting putters, front first, while there is room.
     fn admit_putters(&mut self, wakeups: &mut Wakeups) {
         while !self.full() {
             let Some(slot) = self.putters.front_mut() else {
                 break;
             };
-            let item = slot.take();
+            *slot = true;
+            self.reserved += 1;
             wakeups.push(self.putters.notify_front());
-            if let Some(item) = item {
-                self.deliver(item, wakeups);
-            }
         }
     }
 
@@ -130,6 +133,7 @@ impl<T> Core<T> {
                 items,
                 maxsize,
                 handed: 0,
+                reserved: 0,
                 unfinished: 0,
                 shut_down: false,
                 getters: WaitList::new(),
@@ -241,9 +245,10 @@ impl<T> Core<T> {
 
 /// The future returned by `put`: resolves once the item is in the queue.
 ///
-/// Dropping it while it waits for room drops the item and leaves the queue as
-/// it was (unless the item had already been moved in, in which case the put
-/// took place).
+/// Dropping it before it resolves drops the item and leaves the queue as it
+/// was: the item is never put behind the caller's back, so retrying a dropped
+/// put cannot duplicate it. Room that had been reserved for it goes to the
+/// next waiting putter.
 #[must_use = "futures do nothing unless polled"]
 pub struct Put<'a, T> {
     core: &'a Core<T>,
@@ -266,15 +271,13 @@ impl<T> Future for Put<'_, T> {
             if let Some(key) = this.key {
                 match state.putters.poll(key, cx.waker()) {
                     None => return Poll::Pending,
-                    // Moved into the queue by a get.
-                    Some(None) => {
+                    Some(reserved) => {
                         this.key = None;
-                        return Poll::Ready(Ok(()));
-                    }
-                    // Woken by a shutdown: try again below, which reports it.
-                    Some(Some(item)) => {
-                        this.key = None;
-                        this.item = Some(item);
+                        if reserved {
+                            // Our room: `try_put` below takes it (or reports
+                            // a shutdown that came after the reservation).
+                            state.reserved -= 1;
+                        }
                     }
                 }
             }
@@ -285,11 +288,8 @@ impl<T> Future for Put<'_, T> {
                 Ok(()) => Poll::Ready(Ok(())),
                 Err(TryPutError::ShutDown(error)) => Poll::Ready(Err(error)),
                 Err(TryPutError::Full(QueueFull(item))) => {
-                    this.key = Some(
-                        state
-                            .putters
-                            .push_back(Some(cx.waker().clone()), Some(item)),
-                    );
+                    this.item = Some(item);
+                    this.key = Some(state.putters.push_back(Some(cx.waker().clone()), false));
                     Poll::Pending
                 }
             }
@@ -301,10 +301,18 @@ impl<T> Future for Put<'_, T> {
 
 impl<T> Drop for Put<'_, T> {
     fn drop(&mut self) {
-        if let Some(key) = self.key.take() {
-            // Bound outside the lock: the item is dropped after unlocking.
-            let _removed = self.core.state().putters.remove(key);
+        let Some(key) = self.key.take() else { return };
+        let mut wakeups = Wakeups::new();
+        {
+            let mut state = self.core.state();
+            if let Some(Removed::Notified(true)) = state.putters.remove(key) {
+                // Room was reserved for us: hand it to the next putter.
+                state.reserved -= 1;
+                state.admit_putters(&mut wakeups);
+            }
         }
+        wakeups.wake();
+        // `self.item` is dropped after this, with no lock held.
     }
 }
 
@@ -319,7 +327,7 @@ impl<T> std::fmt::Debug for Put<'_, T> {
 /// The future returned by `get`: resolves to the next item.
 ///
 /// Dropping it while it waits loses nothing: an item already handed to it goes
-/// to the next getter, or back to the front of the queue.
+/// to the next getter, or back into the queue as its oldest item.
 #[must_use = "futures do nothing unless polled"]
 pub struct Get<'a, T> {
     core: &'a Core<T>,

@@ -66,12 +66,15 @@ impl<T> Items<T> {
         }
     }
 
-    /// Puts back an item that was taken out but not delivered, so that it is
-    /// the next one out again (for a priority queue, wherever it ranks).
+    /// Puts back an item that was handed to a getter that was then dropped.
+    ///
+    /// Such an item was handed out while the queue was empty, so it is older
+    /// than every item now in the queue: it goes back to the front of a FIFO
+    /// queue and to the bottom of a stack (a priority queue ranks it anew).
     pub(crate) fn unpop(&mut self, item: T) {
         match self {
             Items::Fifo(items) => items.push_front(item),
-            Items::Lifo(items) => items.push(item),
+            Items::Lifo(items) => items.insert(0, item),
             Items::Priority { heap, push, .. } => push(heap, item),
         }
     }
@@ -100,15 +103,16 @@ mod tests {
     }
 
     #[test]
-    fn unpop_makes_the_item_next_again() {
-        for mut items in [Items::fifo(), Items::lifo(), Items::priority()] {
+    fn unpop_puts_the_item_back_as_the_oldest() {
+        for (mut items, want) in [
+            (Items::fifo(), [1, 5, 7]),
+            (Items::lifo(), [7, 5, 1]),
+            (Items::priority(), [1, 5, 7]),
+        ] {
             items.push(5);
             items.push(7);
-            let first = items.pop();
-            if let Some(first) = first {
-                items.unpop(first);
-            }
-            assert_eq!(items.pop(), first);
+            items.unpop(1);
+            assert_eq!(drain(items), want);
         }
     }
 }
