@@ -19,6 +19,11 @@
 //! | `Task.cancel()`, `done()` | [`JoinHandle::abort`], [`JoinHandle::is_finished`] |
 //! | `current_task()`, `all_tasks()` | [`task::current_task`], [`task::all_tasks`] |
 //! | `sleep(d)`, `sleep(0)` | [`time::sleep`], [`yield_now`] |
+//! | `gather(*aws)` | [`gather!`], [`gather_all`], [`try_gather!`], [`try_gather_all`] |
+//! | `wait(fs, return_when=)`, `as_completed` | [`wait`], [`ReturnWhen`], [`as_completed`] |
+//! | `TaskGroup` | [`TaskGroup`] |
+//! | `shield(aw)` | [`shield`] |
+//! | first of several, cancel the rest | [`select!`], [`select2`], [`race`] |
 //! | `wait_for(aw, t)` | [`time::timeout`] |
 //! | `call_soon`, `call_later`, `call_at` | [`call_soon`], [`call_later`], [`call_at`] |
 //! | `to_thread`, `run_in_executor` | [`spawn_blocking`] |
@@ -32,6 +37,11 @@ pub use ringio_runtime::{
     Runtime, RuntimeError, TimerHandle, Unavailable,
 };
 pub use ringio_runtime::{fs, net, process, signal};
+pub use ringio_runtime::task::{
+    as_completed, gather_all, race, select2, shield, try_gather_all, wait, wait_with, ReturnWhen,
+    TaskGroup,
+};
+pub use ringio_runtime::{gather, select, try_gather};
 pub use ringio_streams as streams;
 pub use ringio_sync as sync;
 

@@ -39,13 +39,29 @@
 //! Panics in `poll` (and in the future's destructor) are caught and stored
 //! as `JoinError::Panic`; they never unwind into the loop.
 
+mod as_completed;
 mod builder;
+mod finished;
+mod gather;
+mod group;
 mod join;
 pub(crate) mod raw;
+mod select;
+mod shield;
+mod wait;
 pub(crate) mod waker;
 
+pub use as_completed::{as_completed, AsCompleted};
 pub use builder::Builder;
+pub use finished::Finished;
+pub use gather::{
+    gather_all, try_gather_all, GatherAll, GatherTuple, TryGatherAll, TryGatherTuple,
+};
+pub use group::{ChildError, ChildHandle, Failure, GroupError, SpawnError, TaskGroup};
 pub use join::{AbortHandle, JoinError, JoinHandle};
+pub use select::{race, select2, Either, Race};
+pub use shield::{shield, Shield};
+pub use wait::{wait, wait_with, Outcome, ReturnWhen};
 
 use std::fmt;
 use std::future::Future;
