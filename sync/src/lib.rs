@@ -33,6 +33,14 @@
 //! The waiter list all of this is built on is described in `waiters.rs`, and
 //! model-checked with loom (`ci/loom.sh`).
 //!
+//! # Dependencies
+//!
+//! None at run time. When built with `RUSTFLAGS="--cfg loom"` (only by
+//! `ci/loom.sh`), the crate's one mutex type comes from
+//! [loom](https://docs.rs/loom) instead of `std`, so loom is then a
+//! dependency of the library itself: that is what lets the model checker
+//! explore every interleaving of the real code.
+//!
 //! # Example
 //!
 //! A producer and a consumer sharing a [`Queue`], driven by a minimal
