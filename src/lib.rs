@@ -13,7 +13,7 @@
 //!
 //! | asyncio | ringio |
 //! |---|---|
-//! | `asyncio.run(main())` | [`run`] |
+//! | `asyncio.run(main())` | [`run`], [`#[ringio::main]`](main), [`#[ringio::test]`](test) |
 //! | `new_event_loop()`, `run_until_complete` | [`Runtime::new`], [`Runtime::block_on`] |
 //! | `create_task(coro, name=)` | [`spawn`], [`task::Builder`] |
 //! | `Task.cancel()`, `done()` | [`JoinHandle::abort`], [`JoinHandle::is_finished`] |
@@ -42,8 +42,12 @@ pub use ringio_runtime::task::{
     TaskGroup,
 };
 pub use ringio_runtime::{gather, select, try_gather};
+pub use ringio_macros::{main, test};
 pub use ringio_streams as streams;
 pub use ringio_sync as sync;
+
+#[doc(hidden)]
+pub mod macro_support;
 
 /// The runtime's building blocks, for configuring a loop by hand.
 pub mod runtime {

@@ -1,0 +1,2 @@
+#[ringio::main(entries = "many")]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[ringio::main(entries = 64, entries = 128)]
+async fn main() {}

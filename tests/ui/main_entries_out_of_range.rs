@@ -1,0 +1,2 @@
+#[ringio::main(entries = 0)]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[ringio::main]
+fn main() {}

@@ -1,0 +1,2 @@
+#[ringio::main(entries)]
+async fn main() {}

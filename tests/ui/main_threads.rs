@@ -1,0 +1,2 @@
+#[ringio::main(threads = 4)]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[ringio::main(timeout_ms = 100)]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[ringio::main(ring_size = 64)]
+async fn main() {}

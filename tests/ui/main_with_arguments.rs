@@ -1,0 +1,4 @@
+#[ringio::main]
+async fn main(args: Vec<String>) {
+    let _ = args;
+}

@@ -1,0 +1,4 @@
+#[ringio::test(timeout_ms = -5)]
+async fn slow() {}
+
+fn main() {}

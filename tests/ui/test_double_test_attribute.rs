@@ -1,0 +1,5 @@
+#[ringio::test]
+#[test]
+async fn twice() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[ringio::test]
+async fn generic<T: Default>() {
+    let _ = T::default();
+}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[ringio::test]
+fn plain() {}
+
+fn main() {}

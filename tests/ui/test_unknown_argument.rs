@@ -1,0 +1,4 @@
+#[ringio::test(timeout = 100)]
+async fn slow() {}
+
+fn main() {}
