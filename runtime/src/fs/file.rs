@@ -25,7 +25,7 @@ use crate::fd::RingFd;
 /// use ringio_runtime::fs::File;
 ///
 /// ringio_runtime::run(async {
-///     let f = File::create(&path).await?;
+///     let f = File::options().read(true).write(true).create(true).open(&path).await?;
 ///     let (res, _) = f.write_all_at(&b"hello, world"[..], 0).await;
 ///     res?;
 ///     let (res, buf) = f.read_at(vec![0u8; 5], 7).await;

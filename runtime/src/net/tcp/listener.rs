@@ -19,7 +19,7 @@ use crate::net::socket::Socket;
 /// ringio_runtime::run(async {
 ///     let listener = TcpListener::bind("127.0.0.1:0").await?;
 ///     let addr = listener.local_addr()?;
-///     let client = TcpStream::connect(addr).await?;
+///     let client = TcpStream::connect(&addr).await?;
 ///     let (server, peer) = listener.accept().await?;
 ///     assert_eq!(peer, client.local_addr()?);
 ///     let (res, _) = client.write_all(b"hi".to_vec()).await;
