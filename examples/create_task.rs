@@ -1,0 +1,34 @@
+//! Seed 000, "Creating Tasks": `create_task` is `ringio::spawn`. Two tasks
+//! sleeping 1 s and 2 s run side by side, so the program takes about 2 s
+//! (one second faster than `sequential`).
+//!
+//! ```text
+//! started
+//! hello
+//! world
+//! finished after 2 s
+//! ```
+
+use std::time::{Duration, Instant};
+
+use ringio::time::sleep;
+
+/// Waits `delay` seconds, then prints `value`.
+async fn execute(delay: u64, value: &'static str) {
+    sleep(Duration::from_secs(delay)).await;
+    println!("{value}");
+}
+
+#[ringio::main]
+async fn main() -> Result<(), ringio::JoinError> {
+    // The tasks start at the loop's next turn, while main goes on.
+    let task1 = ringio::spawn(execute(1, "hello"));
+    let task2 = ringio::spawn(execute(2, "world"));
+    let start = Instant::now();
+    println!("started");
+    // Wait until both tasks are completed (about 2 seconds).
+    task1.await?;
+    task2.await?;
+    println!("finished after {:.0} s", start.elapsed().as_secs_f64());
+    Ok(())
+}

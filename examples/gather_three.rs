@@ -1,0 +1,47 @@
+//! Seed 003, "I/O-bound tasks using asyncio.sleep()": three functions that
+//! wait 2 s, 3 s and 1 s start together under `gather!`, end in order of
+//! their waits, and the whole takes about 3 s (the longest), not 6.
+//!
+//! ```text
+//! Function 1 started..
+//! Function 2 started..
+//! Function 3 started..
+//! Function 3 Ended
+//! Function 1 Ended
+//! Function 2 Ended
+//! Main Ended after 3 s
+//! ```
+
+use std::time::{Duration, Instant};
+
+use ringio::time::sleep;
+
+async fn func1() -> u32 {
+    println!("Function 1 started..");
+    sleep(Duration::from_secs(2)).await;
+    println!("Function 1 Ended");
+    1
+}
+
+async fn func2() -> u32 {
+    println!("Function 2 started..");
+    sleep(Duration::from_secs(3)).await;
+    println!("Function 2 Ended");
+    2
+}
+
+async fn func3() -> u32 {
+    println!("Function 3 started..");
+    sleep(Duration::from_secs(1)).await;
+    println!("Function 3 Ended");
+    3
+}
+
+#[ringio::main]
+async fn main() {
+    let start = Instant::now();
+    // `L = await asyncio.gather(...)`: the results come in argument order.
+    let l = ringio::gather!(func1(), func2(), func3()).await;
+    assert_eq!(l, (1, 2, 3));
+    println!("Main Ended after {:.0} s", start.elapsed().as_secs_f64());
+}
