@@ -308,3 +308,29 @@ fn children_can_spawn_siblings() {
     })
     .unwrap();
 }
+
+#[test]
+fn many_children_finish_quickly() {
+    let start = Instant::now();
+    let total = run(async {
+        let sum = Rc::new(Cell::new(0u64));
+        let s = sum.clone();
+        TaskGroup::<String>::run(|tg| async move {
+            for i in 0..5_000u64 {
+                let s = s.clone();
+                tg.spawn(async move {
+                    yield_now().await;
+                    s.set(s.get() + i);
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+        sum.get()
+    })
+    .unwrap();
+    assert_eq!(total, (0..5_000u64).sum::<u64>());
+    assert!(start.elapsed() < Duration::from_secs(5));
+}

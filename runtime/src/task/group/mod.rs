@@ -126,12 +126,17 @@ impl<E> Clone for Shared<E> {
 }
 
 impl<E> Shared<E> {
-    /// A child ended, however: forget it and tell `run`.
+    /// A child ended, however: forget it, and tell `run` when it was the
+    /// last (`run` waits for no other change; failures wake it themselves).
     fn leave(&self, key: usize) {
         let waker = {
             let mut state = self.0.borrow_mut();
             state.children.try_remove(key);
-            state.waker.take()
+            if state.children.is_empty() {
+                state.waker.take()
+            } else {
+                None
+            }
         };
         if let Some(w) = waker {
             w.wake();
