@@ -21,9 +21,8 @@ pub(crate) fn expand_or_error(kind: Kind, attr: TokenStream, item: TokenStream) 
                 func.sig.inputs = Default::default();
                 func.sig.variadic = None;
                 func.attrs.retain(|a| !a.path().is_ident("test"));
-                *func.block = syn::parse_quote!({
-                    ::core::unreachable!("this function did not compile")
-                });
+                *func.block =
+                    syn::parse_quote!({ ::core::unreachable!("this function did not compile") });
                 out.extend(quote!(#[allow(dead_code, unreachable_code)] #func));
             }
             out
