@@ -31,18 +31,18 @@
 //! | `StreamReader`, `open_connection`, ... | [`streams`] |
 #![forbid(unsafe_code)]
 
+pub use ringio_macros::{main, test};
+pub use ringio_runtime::task::{
+    as_completed, gather_all, race, select2, shield, try_gather_all, wait, wait_with, ReturnWhen,
+    TaskGroup,
+};
 pub use ringio_runtime::{
     buf, call_at, call_later, call_soon, pipe, run, spawn, spawn_blocking, task, time,
     try_spawn_blocking, yield_now, Builder, DriverStats, JoinError, JoinHandle, RingFeatures,
     Runtime, RuntimeError, TimerHandle, Unavailable,
 };
 pub use ringio_runtime::{fs, net, process, signal};
-pub use ringio_runtime::task::{
-    as_completed, gather_all, race, select2, shield, try_gather_all, wait, wait_with, ReturnWhen,
-    TaskGroup,
-};
 pub use ringio_runtime::{gather, select, try_gather};
-pub use ringio_macros::{main, test};
 pub use ringio_streams as streams;
 pub use ringio_sync as sync;
 
