@@ -5,7 +5,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::shim::{lock, Mutex};
+use std::sync::atomic::Ordering::{AcqRel, Acquire, Release};
+
+use crate::shim::{lock, AtomicBool, Mutex};
 use crate::waiters::{Key, WaitList, Wakeups};
 
 /// A flag that tasks wait on until it is set (asyncio's `Event`).
@@ -26,44 +28,43 @@ use crate::waiters::{Key, WaitList, Wakeups};
 /// # });
 /// ```
 pub struct Event {
-    state: Mutex<State>,
-}
-
-struct State {
-    set: bool,
-    waiters: WaitList<()>,
+    /// The flag. Read without the lock by `is_set` and a waiter's first look;
+    /// a waiter registers only after re-reading it under the lock, and `set`
+    /// stores it before taking the lock to wake the registered waiters, so a
+    /// waiter either sees it set or is woken.
+    set: AtomicBool,
+    waiters: Mutex<WaitList<()>>,
 }
 
 impl Event {
     /// A new event, not set.
     pub fn new() -> Self {
         Self {
-            state: Mutex::new(State {
-                set: false,
-                waiters: WaitList::new(),
-            }),
+            set: AtomicBool::new(false),
+            waiters: Mutex::new(WaitList::new()),
         }
     }
 
     /// Sets the flag and wakes every task waiting for it.
     pub fn set(&self) {
-        let mut wakeups = Wakeups::new();
-        {
-            let mut state = lock(&self.state);
-            state.set = true;
-            state.waiters.notify_all(&mut wakeups);
+        // Already set: whoever set it wakes (or has woken) every waiter that
+        // registered while it was clear.
+        if self.set.swap(true, AcqRel) {
+            return;
         }
+        let mut wakeups = Wakeups::new();
+        lock(&self.waiters).notify_all(&mut wakeups);
         wakeups.wake();
     }
 
     /// Clears the flag: later [`wait`](Event::wait)s block until the next `set`.
     pub fn clear(&self) {
-        lock(&self.state).set = false;
+        self.set.store(false, Release);
     }
 
     /// Whether the flag is set.
     pub fn is_set(&self) -> bool {
-        lock(&self.state).set
+        self.set.load(Acquire)
     }
 
     /// Waits until the flag is set; returns at once if it already is.
@@ -83,10 +84,9 @@ impl Default for Event {
 
 impl fmt::Debug for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = lock(&self.state);
         f.debug_struct("Event")
-            .field("set", &state.set)
-            .field("waiters", &state.waiters.len())
+            .field("set", &self.is_set())
+            .field("waiters", &lock(&self.waiters).len())
             .finish()
     }
 }
@@ -103,14 +103,17 @@ impl Future for EventWait<'_> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        let mut state = lock(&this.event.state);
+        if this.key.is_none() && this.event.is_set() {
+            return Poll::Ready(());
+        }
+        let mut waiters = lock(&this.event.waiters);
         match this.key {
-            None if state.set => Poll::Ready(()),
+            None if this.event.is_set() => Poll::Ready(()),
             None => {
-                this.key = Some(state.waiters.push_back(Some(cx.waker().clone()), ()));
+                this.key = Some(waiters.push_back(Some(cx.waker().clone()), ()));
                 Poll::Pending
             }
-            Some(key) => match state.waiters.poll(key, cx.waker()) {
+            Some(key) => match waiters.poll(key, cx.waker()) {
                 Some(()) => {
                     this.key = None;
                     Poll::Ready(())
@@ -125,7 +128,7 @@ impl Drop for EventWait<'_> {
     fn drop(&mut self) {
         // `set` wakes everyone, so a dropped waiter has nothing to pass on.
         if let Some(key) = self.key.take() {
-            lock(&self.event.state).waiters.remove(key);
+            lock(&self.event.waiters).remove(key);
         }
     }
 }

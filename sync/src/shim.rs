@@ -1,13 +1,13 @@
 //! The few `std::sync` items the crate uses, swapped for loom's under
 //! `cfg(loom)` so that the model checker sees every lock the primitives take.
 //!
-//! Everything else in the crate imports `Mutex` and `Arc` from here, never
-//! from `std::sync` directly.
+//! Everything else in the crate imports `Mutex`, `Arc` and `AtomicBool` from
+//! here, never from `std::sync` directly.
 
 #[cfg(loom)]
-pub(crate) use loom::sync::{Arc, Mutex, MutexGuard};
+pub(crate) use loom::sync::{atomic::AtomicBool, Arc, Mutex, MutexGuard};
 #[cfg(not(loom))]
-pub(crate) use std::sync::{Arc, Mutex, MutexGuard};
+pub(crate) use std::sync::{atomic::AtomicBool, Arc, Mutex, MutexGuard};
 
 /// Locks `mutex`, recovering the state if a previous holder panicked.
 ///
