@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 
 use std::sync::atomic::Ordering::{AcqRel, Acquire, Release};
 
-use crate::shim::{lock, AtomicBool, Mutex};
+use crate::shim::{lock, AtomicBool, AtomicUsize, Mutex};
 use crate::waiters::{Key, WaitList, Wakeups};
 
 /// A flag that tasks wait on until it is set (asyncio's `Event`).
@@ -33,6 +33,10 @@ pub struct Event {
     /// stores it before taking the lock to wake the registered waiters, so a
     /// waiter either sees it set or is woken.
     set: AtomicBool,
+    /// Bumped (under the lock) each time `set` wakes and frees the registered
+    /// waiters. A waiter that sees it changed since it registered knows it was
+    /// woken, without taking the lock or touching its (freed) entry.
+    generation: AtomicUsize,
     waiters: Mutex<WaitList<()>>,
 }
 
@@ -41,6 +45,7 @@ impl Event {
     pub fn new() -> Self {
         Self {
             set: AtomicBool::new(false),
+            generation: AtomicUsize::new(0),
             waiters: Mutex::new(WaitList::new()),
         }
     }
@@ -53,7 +58,13 @@ impl Event {
             return;
         }
         let mut wakeups = Wakeups::new();
-        lock(&self.waiters).notify_all(&mut wakeups);
+        {
+            let mut waiters = lock(&self.waiters);
+            if !waiters.is_empty() {
+                self.generation.fetch_add(1, Release);
+                waiters.drain_all(&mut wakeups);
+            }
+        }
         wakeups.wake();
     }
 
@@ -71,7 +82,7 @@ impl Event {
     pub fn wait(&self) -> EventWait<'_> {
         EventWait {
             event: self,
-            key: None,
+            registered: None,
         }
     }
 }
@@ -95,7 +106,8 @@ impl fmt::Debug for Event {
 #[must_use = "futures do nothing unless polled"]
 pub struct EventWait<'a> {
     event: &'a Event,
-    key: Option<Key>,
+    /// Our entry and the generation it was registered in.
+    registered: Option<(Key, usize)>,
 }
 
 impl Future for EventWait<'_> {
@@ -103,32 +115,47 @@ impl Future for EventWait<'_> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        if this.key.is_none() && this.event.is_set() {
-            return Poll::Ready(());
-        }
-        let mut waiters = lock(&this.event.waiters);
-        match this.key {
-            None if this.event.is_set() => Poll::Ready(()),
+        let event = this.event;
+        match this.registered {
             None => {
-                this.key = Some(waiters.push_back(Some(cx.waker().clone()), ()));
+                if event.is_set() {
+                    return Poll::Ready(());
+                }
+                let mut waiters = lock(&event.waiters);
+                if event.is_set() {
+                    return Poll::Ready(());
+                }
+                let key = waiters.push_back(Some(cx.waker().clone()), ());
+                this.registered = Some((key, event.generation.load(Acquire)));
                 Poll::Pending
             }
-            Some(key) => match waiters.poll(key, cx.waker()) {
-                Some(()) => {
-                    this.key = None;
-                    Poll::Ready(())
+            Some((key, generation)) => {
+                if event.generation.load(Acquire) != generation {
+                    this.registered = None;
+                    return Poll::Ready(());
                 }
-                None => Poll::Pending,
-            },
+                let mut waiters = lock(&event.waiters);
+                if event.generation.load(Acquire) != generation {
+                    this.registered = None;
+                    return Poll::Ready(());
+                }
+                // Still registered: keep the waker current.
+                let _ = waiters.poll(key, cx.waker());
+                Poll::Pending
+            }
         }
     }
 }
 
 impl Drop for EventWait<'_> {
     fn drop(&mut self) {
-        // `set` wakes everyone, so a dropped waiter has nothing to pass on.
-        if let Some(key) = self.key.take() {
-            lock(&self.event.waiters).remove(key);
+        // `set` wakes everyone, so a dropped waiter has nothing to pass on;
+        // it only frees its entry, unless a `set` already did.
+        if let Some((key, generation)) = self.registered.take() {
+            let mut waiters = lock(&self.event.waiters);
+            if self.event.generation.load(Acquire) == generation {
+                waiters.remove(key);
+            }
         }
     }
 }
@@ -136,7 +163,7 @@ impl Drop for EventWait<'_> {
 impl fmt::Debug for EventWait<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EventWait")
-            .field("waiting", &self.key.is_some())
+            .field("waiting", &self.registered.is_some())
             .finish()
     }
 }

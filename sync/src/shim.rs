@@ -1,13 +1,19 @@
 //! The few `std::sync` items the crate uses, swapped for loom's under
 //! `cfg(loom)` so that the model checker sees every lock the primitives take.
 //!
-//! Everything else in the crate imports `Mutex`, `Arc` and `AtomicBool` from
+//! Everything else in the crate imports `Mutex`, `Arc` and the atomics from
 //! here, never from `std::sync` directly.
 
 #[cfg(loom)]
-pub(crate) use loom::sync::{atomic::AtomicBool, Arc, Mutex, MutexGuard};
+pub(crate) use loom::sync::{
+    atomic::{AtomicBool, AtomicUsize},
+    Arc, Mutex, MutexGuard,
+};
 #[cfg(not(loom))]
-pub(crate) use std::sync::{atomic::AtomicBool, Arc, Mutex, MutexGuard};
+pub(crate) use std::sync::{
+    atomic::{AtomicBool, AtomicUsize},
+    Arc, Mutex, MutexGuard,
+};
 
 /// Locks `mutex`, recovering the state if a previous holder panicked.
 ///

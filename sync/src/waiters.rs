@@ -164,6 +164,21 @@ impl<W> WaitList<W> {
         }
     }
 
+    /// Unlinks and frees every waiting entry, front to back, pushing their
+    /// wakers. Their keys die with them, so the owners must learn of it some
+    /// other way ([`Event`](crate::Event) bumps a generation counter): this
+    /// saves each woken owner a trip through the lock to collect its entry.
+    pub(crate) fn drain_all(&mut self, wakeups: &mut Wakeups) {
+        loop {
+            let index = self.head;
+            let Some((waker, _)) = self.unlink(index) else {
+                break;
+            };
+            self.release_index(index);
+            wakeups.push(waker);
+        }
+    }
+
     /// Calls `f` on the payload of every notified (not yet collected) entry.
     pub(crate) fn for_each_notified(&mut self, mut f: impl FnMut(&mut W)) {
         for slot in &mut self.slots {
@@ -391,6 +406,21 @@ mod tests {
             assert!(list.remove(b).is_some());
         }
         assert!(list.slots.len() <= 2);
+    }
+
+    #[test]
+    fn drain_all_frees_every_entry() {
+        let mut list = WaitList::new();
+        for i in 0..4 {
+            list.push_back(None, i);
+        }
+        let mut wakeups = Wakeups::new();
+        list.drain_all(&mut wakeups);
+        assert!(list.is_empty());
+        assert!(list.front().is_none());
+        let reused = list.push_back(None, 9);
+        assert!(reused.0 < 4, "freed slots are reused");
+        assert_eq!(order(&list), [9]);
     }
 
     #[test]

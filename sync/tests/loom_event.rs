@@ -30,3 +30,41 @@ fn oneshot_receiver_sees_the_value_or_the_dropped_sender() {
         sender.join().unwrap();
     });
 }
+
+#[test]
+fn a_waiter_dropped_while_set_frees_the_entries_never_disturbs_the_other() {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Waker};
+
+    loom::model(|| {
+        let ev = Arc::new(Event::new());
+        let mut dropped = ev.wait();
+        let _ = Pin::new(&mut dropped).poll(&mut Context::from_waker(Waker::noop()));
+        let setter = thread::spawn({
+            let ev = ev.clone();
+            move || {
+                ev.set();
+                ev.clear();
+            }
+        });
+        let kept = thread::spawn({
+            let ev = ev.clone();
+            move || {
+                let mut w = ev.wait();
+                let _ = Pin::new(&mut w).poll(&mut Context::from_waker(Waker::noop()));
+                // Dropped before or after the set freed its entry.
+            }
+        });
+        drop(dropped);
+        setter.join().unwrap();
+        kept.join().unwrap();
+        // The list is consistent: a new waiter registers and is woken.
+        let waiter = thread::spawn({
+            let ev = ev.clone();
+            move || loom::future::block_on(ev.wait())
+        });
+        ev.set();
+        waiter.join().unwrap();
+    });
+}
