@@ -5,6 +5,8 @@ use std::io;
 use std::os::fd::{AsRawFd, RawFd};
 use std::rc::Rc;
 
+use bytes::BytesMut;
+
 use crate::buf::{IoBuf, IoBufMut};
 use crate::context;
 use crate::driver::op::connect::Connect;
@@ -19,6 +21,9 @@ use crate::error::no_runtime;
 use crate::fd::RingFd;
 use crate::net::sockaddr::SockAddr;
 use crate::net::stash::Stash;
+
+/// The most one `read_buf` appends: one provided buffer of the ring.
+pub(crate) const READ_BUF_CHUNK: usize = 16 * 1024;
 
 /// An owned socket. Stream sockets carry a [`Stash`] so that a dropped read
 /// never loses bytes; datagram sockets do not (a datagram a dropped receive
@@ -187,6 +192,16 @@ impl Socket {
             n as usize
         });
         (res, buf)
+    }
+
+    /// Receives one chunk (at most [`READ_BUF_CHUNK`] bytes) and appends
+    /// it to `dst`; `Ok(0)` at end of stream. Nothing waits in a buffer of
+    /// the caller's while the socket is idle.
+    pub(crate) async fn read_buf(&self, dst: &mut BytesMut) -> io::Result<usize> {
+        let (res, buf) = self.recv(Vec::with_capacity(READ_BUF_CHUNK)).await;
+        let n = res?;
+        dst.extend_from_slice(&buf[..n]);
+        Ok(n)
     }
 
     /// Sends the initialised bytes of `buf`.

@@ -59,6 +59,16 @@ impl TcpStream {
         self.sock.recv(buf).await
     }
 
+    /// Receives what the socket has (up to 16 KiB) and appends it to
+    /// `dst`, growing it as needed; `Ok(0)` once the peer has shut down its
+    /// writing side. While the socket is idle no buffer of the caller's is
+    /// held: the kernel picks one from the ring's shared pool when data
+    /// arrives. Dropping the future loses no bytes (the next read returns
+    /// them).
+    pub async fn read_buf(&self, dst: &mut bytes::BytesMut) -> io::Result<usize> {
+        self.sock.read_buf(dst).await
+    }
+
     /// Writes the initialised bytes of `buf`; returns how many were sent.
     /// A peer that is gone gives `BrokenPipe` or `ConnectionReset`.
     pub async fn write<B: IoBuf>(&self, buf: B) -> (io::Result<usize>, B) {
