@@ -11,6 +11,9 @@ TIMING="
 sleep_concurrent 1.9 2.9
 wait_for 0.9 1.9
 hello 0.9 1.9
+create_task 1.9 2.9
+sequential 2.9 3.9
+gather_three 2.9 3.9
 "
 
 cargo build --quiet --examples

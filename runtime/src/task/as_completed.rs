@@ -17,8 +17,6 @@ use super::{Finished, JoinHandle};
 /// [`AsCompleted::pending`] if they should stop. For a deadline, wrap each
 /// `next()` in [`time::timeout`](crate::time::timeout).
 ///
-/// The outputs must be `Unpin` (almost every type is).
-///
 /// order the tasks finish.
 ///
 /// ```
@@ -43,7 +41,6 @@ use super::{Finished, JoinHandle};
 /// ```
 pub fn as_completed<T, I>(handles: I) -> AsCompleted<T>
 where
-    T: Unpin,
     I: IntoIterator<Item = JoinHandle<T>>,
 {
     let slots: Vec<Option<JoinHandle<T>>> = handles.into_iter().map(Some).collect();
@@ -62,7 +59,7 @@ pub struct AsCompleted<T> {
     ready: VecDeque<Finished<T>>,
 }
 
-impl<T: Unpin> AsCompleted<T> {
+impl<T> AsCompleted<T> {
     /// The next task to finish, or `None` once all were reported.
     pub async fn next(&mut self) -> Option<Finished<T>> {
         poll_fn(|cx| self.poll_next(cx)).await

@@ -156,6 +156,11 @@ fn abort(raw: NonNull<Header>) {
     }
 }
 
+// The handle holds only a pointer to the task's heap cell; the output is
+// moved out of that cell, never pinned through the handle, so the handle can
+// be moved freely whatever T is.
+impl<T> Unpin for JoinHandle<T> {}
+
 impl<T> Future for JoinHandle<T> {
     type Output = Result<T, JoinError>;
 

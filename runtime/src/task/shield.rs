@@ -47,7 +47,6 @@ pub fn shield<F>(future: F) -> Shield<F::Output>
 where
     F: IntoFuture,
     F::IntoFuture: 'static,
-    F::Output: Unpin,
 {
     Shield {
         handle: spawn(future.into_future()),
@@ -72,7 +71,7 @@ impl<T> Shield<T> {
     }
 }
 
-impl<T: Unpin> Future for Shield<T> {
+impl<T> Future for Shield<T> {
     type Output = Result<T, JoinError>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {

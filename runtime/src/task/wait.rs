@@ -98,8 +98,6 @@ impl<T> Outcome for Option<T> {
 /// `handles` returns at once. See below for what counts as an
 /// exception.
 ///
-/// The outputs must be `Unpin` (almost every type is).
-///
 /// # What counts as an exception
 ///
 /// For [`ReturnWhen::FirstException`], a task "raised" when
@@ -142,7 +140,7 @@ pub async fn wait<T, I>(
     timeout: Option<Duration>,
 ) -> (Vec<Finished<T>>, Vec<JoinHandle<T>>)
 where
-    T: Outcome + Unpin,
+    T: Outcome,
     I: IntoIterator<Item = JoinHandle<T>>,
 {
     wait_with(handles, return_when, timeout, T::is_exception).await
@@ -171,7 +169,6 @@ pub async fn wait_with<T, I, P>(
     mut is_exception: P,
 ) -> (Vec<Finished<T>>, Vec<JoinHandle<T>>)
 where
-    T: Unpin,
     I: IntoIterator<Item = JoinHandle<T>>,
     P: FnMut(&T) -> bool,
 {

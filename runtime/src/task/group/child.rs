@@ -81,7 +81,7 @@ impl<T> ChildHandle<T> {
     }
 }
 
-impl<T: Unpin> Future for ChildHandle<T> {
+impl<T> Future for ChildHandle<T> {
     type Output = Result<T, ChildError>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
