@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crate::blocking::Pool;
 use crate::context;
-use crate::driver::{build_ring, Driver, DriverStats, RingFeatures};
+use crate::driver::{build_ring, Driver, DriverStats, RingFeatures, DEFAULT_READ_BUFS};
 use crate::error::RuntimeError;
 use crate::handle::Handle;
 use crate::shared::Shared;
@@ -45,6 +45,7 @@ pub struct Builder {
     max_blocking_threads: usize,
     blocking_keep_alive: Duration,
     blocking_thread_name: String,
+    read_buffers: (u16, u32),
 }
 
 impl Default for Builder {
@@ -57,6 +58,7 @@ impl Default for Builder {
             max_blocking_threads: 64,
             blocking_keep_alive: Duration::from_secs(10),
             blocking_thread_name: "ringio-blocking".into(),
+            read_buffers: DEFAULT_READ_BUFS,
         }
     }
 }
@@ -114,6 +116,17 @@ impl Builder {
         self
     }
 
+    /// The pool of receive buffers shared by the loop's sockets (default
+    /// 128 buffers of 16 KiB): `read_buf` on a stream lets the kernel pick
+    /// one only when data arrives, so idle connections hold none. `count`
+    /// must be a power of two up to 32768, or 0 to turn the pool off (each
+    /// receive then uses a buffer of its own); `size` is the most one
+    /// `read_buf` returns.
+    pub fn read_buffers(mut self, count: u16, size: u32) -> Builder {
+        self.read_buffers = (count, size);
+        self
+    }
+
     /// Creates the loop: the ring, its eventfd and the blocking pool.
     ///
     /// Fails with [`RuntimeError::Unavailable`] naming the cause and remedy
@@ -142,9 +155,20 @@ impl Builder {
                 "max_blocking_threads must be at least 1",
             )));
         }
+        let (count, size) = self.read_buffers;
+        if count != 0 && (!count.is_power_of_two() || count > 32768 || size == 0) {
+            return Err(RuntimeError::Io(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "read_buffers needs a power-of-two count up to 32768 (or 0 for none) \
+                     and a non-zero size, got {count} buffers of {size} bytes"
+                ),
+            )));
+        }
         let (ring, features) = build_ring(self.entries, self.cq_entries, self.defer_taskrun)?;
         let shared = Arc::new(Shared::new()?);
-        let driver = Driver::new(ring, features, shared.eventfd());
+        let mut driver = Driver::new(ring, features, shared.eventfd());
+        driver.set_read_buffers(count, size);
         let pool = Arc::new(Pool::new(
             self.max_blocking_threads,
             self.blocking_keep_alive,

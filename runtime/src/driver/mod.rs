@@ -34,6 +34,7 @@
 //! kernel does not answer within [`SHUTDOWN_GRACE`], the remaining data and
 //! the ring are leaked rather than freed under the kernel.
 
+pub(crate) mod bufring;
 mod lifecycle;
 pub(crate) mod op;
 mod setup;
@@ -46,12 +47,14 @@ pub(crate) use setup::build_ring;
 use std::io;
 use std::mem::ManuallyDrop;
 use std::os::fd::RawFd;
+use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use io_uring::{cqueue, opcode, squeue, types, IoUring};
 use slab::Slab;
 
+use bufring::BufRing;
 use lifecycle::{Lifecycle, Multi};
 use op::OpCode;
 
@@ -74,6 +77,11 @@ pub struct DriverStats {
     pub cq_overflows: u64,
     /// Operations submitted.
     pub submitted: u64,
+    /// Receives that got their bytes in a buffer of the provided pool.
+    pub pool_reads: u64,
+    /// Receives that found the provided pool empty (`ENOBUFS`) and fell
+    /// back to a buffer of their own.
+    pub pool_empty: u64,
 }
 
 pub(crate) struct Driver {
@@ -92,7 +100,25 @@ pub(crate) struct Driver {
     closed: bool,
     /// Set when shutdown gave up waiting: the ring must never be unmapped.
     leaked: bool,
+    /// The provided-buffer pool for receives, registered on first use.
+    read_bufs: ReadBufs,
 }
+
+/// The state of the driver's provided-buffer pool.
+enum ReadBufs {
+    /// Not registered yet: `count` buffers of `size` bytes when first needed.
+    Unused {
+        count: u16,
+        size: u32,
+    },
+    Ready(Rc<BufRing>),
+    /// Disabled by configuration, or refused by the kernel.
+    Off,
+}
+
+/// Default provided receive buffers: 128 of 16 KiB (2 MiB per loop, pages
+/// touched only as the kernel fills them).
+pub(crate) const DEFAULT_READ_BUFS: (u16, u32) = (128, 16 * 1024);
 
 impl Driver {
     pub(crate) fn new(ring: IoUring, features: RingFeatures, eventfd: RawFd) -> Driver {
@@ -108,6 +134,53 @@ impl Driver {
             stats: DriverStats::default(),
             closed: false,
             leaked: false,
+            read_bufs: ReadBufs::Unused {
+                count: DEFAULT_READ_BUFS.0,
+                size: DEFAULT_READ_BUFS.1,
+            },
+        }
+    }
+
+    /// Counts a receive from the provided pool (`empty`: it ran dry).
+    pub(crate) fn count_pool_read(&mut self, empty: bool) {
+        if empty {
+            self.stats.pool_empty += 1;
+        } else {
+            self.stats.pool_reads += 1;
+        }
+    }
+
+    /// Sets the provided-buffer pool's shape before first use; a count of
+    /// zero turns it off (receives then use a buffer of their own).
+    pub(crate) fn set_read_buffers(&mut self, count: u16, size: u32) {
+        if let ReadBufs::Unused { .. } = self.read_bufs {
+            self.read_bufs = if count == 0 {
+                ReadBufs::Off
+            } else {
+                ReadBufs::Unused { count, size }
+            };
+        }
+    }
+
+    /// The provided-buffer pool, registered on first call; `None` where the
+    /// kernel refuses it (before 5.19) or it is turned off.
+    pub(crate) fn read_buffers(&mut self) -> Option<Rc<BufRing>> {
+        match &self.read_bufs {
+            ReadBufs::Ready(r) => Some(r.clone()),
+            ReadBufs::Off => None,
+            ReadBufs::Unused { .. } if self.closed => None,
+            &ReadBufs::Unused { count, size } => match BufRing::register(&self.ring, count, size) {
+                Ok(r) => {
+                    let r = Rc::new(r);
+                    self.read_bufs = ReadBufs::Ready(r.clone());
+                    Some(r)
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, "no provided-buffer ring; receives use their own buffers");
+                    self.read_bufs = ReadBufs::Off;
+                    None
+                }
+            },
         }
     }
 
@@ -545,6 +618,9 @@ impl Drop for Driver {
             // SAFETY: shutdown saw every CQE, so the kernel touches no memory
             // of ours any more; the ring is dropped exactly once, here.
             unsafe { ManuallyDrop::drop(&mut self.ring) };
+        } else if let ReadBufs::Ready(r) = std::mem::replace(&mut self.read_bufs, ReadBufs::Off) {
+            // The kernel may still fill these buffers: never free them.
+            std::mem::forget(r);
         }
     }
 }

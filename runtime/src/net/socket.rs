@@ -10,7 +10,7 @@ use bytes::BytesMut;
 use crate::buf::{IoBuf, IoBufMut};
 use crate::context;
 use crate::driver::op::connect::Connect;
-use crate::driver::op::recv::Recv;
+use crate::driver::op::recv::{Recv, RecvSelect};
 use crate::driver::op::recvmsg::RecvMsg;
 use crate::driver::op::send::Send;
 use crate::driver::op::sendmsg::SendMsg;
@@ -22,7 +22,8 @@ use crate::fd::RingFd;
 use crate::net::sockaddr::SockAddr;
 use crate::net::stash::Stash;
 
-/// The most one `read_buf` appends: one provided buffer of the ring.
+/// The buffer `read_buf` receives into when the provided-buffer pool is
+/// unavailable.
 pub(crate) const READ_BUF_CHUNK: usize = 16 * 1024;
 
 /// An owned socket. Stream sockets carry a [`Stash`] so that a dropped read
@@ -194,10 +195,61 @@ impl Socket {
         (res, buf)
     }
 
-    /// Receives one chunk (at most [`READ_BUF_CHUNK`] bytes) and appends
-    /// it to `dst`; `Ok(0)` at end of stream. Nothing waits in a buffer of
-    /// the caller's while the socket is idle.
+    /// Receives one chunk (at most one provided buffer, 16 KiB by default)
+    /// and appends it to `dst`; `Ok(0)` at end of stream. While the socket
+    /// is idle no buffer is held: the kernel picks one from the loop's pool
+    /// when data arrives. Where the pool is unavailable (an old kernel) or
+    /// momentarily empty (`ENOBUFS`), receives into a buffer of its own.
     pub(crate) async fn read_buf(&self, dst: &mut BytesMut) -> io::Result<usize> {
+        let Some(handle) = context::current() else {
+            return Err(no_runtime());
+        };
+        let pool = handle.driver.borrow_mut().read_buffers();
+        drop(handle);
+        if let Some(bufs) = pool {
+            let stash = self.stash.clone();
+            if let Some(s) = &stash {
+                s.begin().await;
+                if let Some(n) = s.take_into_bytes(dst) {
+                    s.finish(None);
+                    return Ok(n);
+                }
+            }
+            let done = Op::submit(RecvSelect {
+                fd: self.raw(),
+                bufs,
+                stash,
+            })
+            .await;
+            let op = done.data;
+            let got = op.take(
+                done.result.as_ref().map_or(-1, |&n| n as i32),
+                done.flags,
+                |bytes| {
+                    dst.extend_from_slice(bytes);
+                    bytes.len()
+                },
+            );
+            if let Some(s) = &op.stash {
+                s.finish(None);
+            }
+            let empty = matches!(&done.result, Err(e) if e.raw_os_error() == Some(libc::ENOBUFS));
+            if let Some(h) = context::current() {
+                h.driver.borrow_mut().count_pool_read(empty);
+            }
+            match done.result {
+                Ok(0) => return Ok(0),
+                Ok(_) => {
+                    return got.ok_or_else(|| {
+                        io::Error::other(
+                            "io_uring reported received bytes without naming the buffer",
+                        )
+                    })
+                }
+                Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {}
+                Err(e) => return Err(e),
+            }
+        }
         let (res, buf) = self.recv(Vec::with_capacity(READ_BUF_CHUNK)).await;
         let n = res?;
         dst.extend_from_slice(&buf[..n]);

@@ -63,6 +63,20 @@ impl Stash {
         }
     }
 
+    /// Appends every stashed byte to `dst`; `None` when there are none.
+    pub(crate) fn take_into_bytes(&self, dst: &mut bytes::BytesMut) -> Option<usize> {
+        let mut inner = self.inner.borrow_mut();
+        if inner.bytes.is_empty() {
+            return None;
+        }
+        let (a, b) = inner.bytes.as_slices();
+        dst.extend_from_slice(a);
+        dst.extend_from_slice(b);
+        let n = inner.bytes.len();
+        inner.bytes.clear();
+        Some(n)
+    }
+
     /// Moves stashed bytes into `buf` (from its start); `None` when empty.
     pub(crate) fn take_into<B: IoBufMut>(&self, buf: &mut B) -> Option<usize> {
         let mut inner = self.inner.borrow_mut();

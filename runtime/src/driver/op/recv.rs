@@ -4,10 +4,11 @@
 use std::os::fd::RawFd;
 use std::rc::Rc;
 
-use io_uring::{opcode, squeue, types};
+use io_uring::{cqueue, opcode, squeue, types};
 
 use super::OpCode;
 use crate::buf::IoBufMut;
+use crate::driver::bufring::{self, BufRing};
 use crate::driver::Cqe;
 use crate::net::stash::Stash;
 
@@ -38,6 +39,53 @@ unsafe impl<B: IoBufMut> OpCode for Recv<B> {
                 None
             };
             stash.finish(got);
+        }
+    }
+}
+
+/// Receives into a buffer the kernel picks from the loop's provided-buffer
+/// pool when data arrives (`IOSQE_BUFFER_SELECT`), so nothing is held while
+/// the socket is idle. The completion names the buffer; its bytes are
+/// copied out and the buffer recycled at once.
+pub(crate) struct RecvSelect {
+    pub(crate) fd: RawFd,
+    /// Keeps the pool alive while the kernel may pick one of its buffers.
+    pub(crate) bufs: Rc<BufRing>,
+    /// Where the bytes of a dropped-but-completed receive go.
+    pub(crate) stash: Option<Rc<Stash>>,
+}
+
+impl RecvSelect {
+    /// Copies the bytes a completion reported into `f` and recycles the
+    /// buffer (also when the completion carries a buffer but no bytes).
+    pub(crate) fn take<R>(&self, result: i32, flags: u32, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
+        let bid = cqueue::buffer_select(flags)?;
+        let len = usize::try_from(result).unwrap_or(0);
+        Some(self.bufs.consume(bid, len, f))
+    }
+}
+
+// SAFETY: the SQE carries no pointer of ours: the kernel writes only into
+// the provided buffers, which `bufs` keeps allocated (see `BufRing`).
+unsafe impl OpCode for RecvSelect {
+    fn sqe(&mut self) -> squeue::Entry {
+        opcode::Recv::new(types::Fd(self.fd), std::ptr::null_mut(), self.bufs.size())
+            .buf_group(bufring::GROUP)
+            .build()
+            .flags(squeue::Flags::BUFFER_SELECT)
+    }
+
+    fn release(&mut self, cqe: &Cqe) {
+        let stash = self.stash.take();
+        let copied = self.take(cqe.result, cqe.flags, |bytes| {
+            if let Some(s) = &stash {
+                s.finish((!bytes.is_empty()).then_some(bytes));
+            }
+        });
+        if copied.is_none() {
+            if let Some(s) = &stash {
+                s.finish(None);
+            }
         }
     }
 }

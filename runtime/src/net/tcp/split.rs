@@ -47,10 +47,11 @@ impl OwnedReadHalf {
         self.sock.recv(buf).await
     }
 
-    /// Receives what the socket has (up to 16 KiB) and appends it to
-    /// `dst`, growing it as needed; `Ok(0)` once the peer has shut down its
-    /// writing side. While the socket is idle no buffer of the caller's is
-    /// held: the kernel picks one from the ring's shared pool when data
+    /// Receives what the socket has (up to one pool buffer, 16 KiB by
+    /// default: see [`Builder::read_buffers`](crate::Builder::read_buffers))
+    /// and appends it to `dst`, growing it as needed; `Ok(0)` once the peer
+    /// has shut down its writing side. While the socket is idle no buffer is
+    /// held: the kernel picks one from the loop's shared pool when data
     /// arrives. Dropping the future loses no bytes (the next read returns
     /// them).
     pub async fn read_buf(&self, dst: &mut bytes::BytesMut) -> io::Result<usize> {
