@@ -14,6 +14,8 @@ hello 0.9 1.9
 create_task 1.9 2.9
 sequential 2.9 3.9
 gather_three 2.9 3.9
+sleep_loop 4.9 5.9
+key_functions 4.9 5.9
 "
 
 cargo build --quiet --examples

@@ -1,0 +1,27 @@
+//! Seed 000's first program: a coroutine that says it is waiting, then
+//! prints "Hello" five times, one second apart, and says it has finished
+//! (about 5 s in all). `#[ringio::main]` is `asyncio.run(main())`.
+//!
+//! ```text
+//! Waiting 5 seconds.
+//! Hello
+//! Hello
+//! Hello
+//! Hello
+//! Hello
+//! Finished waiting.
+//! ```
+
+use std::time::Duration;
+
+use ringio::time::sleep;
+
+#[ringio::main]
+async fn main() {
+    println!("Waiting 5 seconds.");
+    for _ in 0..5 {
+        sleep(Duration::from_secs(1)).await;
+        println!("Hello");
+    }
+    println!("Finished waiting.");
+}
