@@ -1,0 +1,137 @@
+//! Where a [`StreamReader`](crate::StreamReader) gets its bytes: a TCP or
+//! Unix socket's read half, or a [`Feeder`] (asyncio's `feed_data`).
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::poll_fn;
+use std::io;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
+
+use bytes::{Bytes, BytesMut};
+use ringio_runtime::net::{tcp, unix};
+
+use crate::error::WriteError;
+
+/// The transport under a reader. An enum rather than a trait object: a
+/// read is one match, not a boxed future.
+#[derive(Debug)]
+pub(crate) enum Source {
+    Tcp(tcp::OwnedReadHalf),
+    Unix(unix::OwnedReadHalf),
+    Feed(Rc<RefCell<FeedState>>),
+}
+
+impl Source {
+    /// Appends what arrives next to `dst`; `Ok(0)` at end of stream.
+    /// Dropping the future loses no bytes.
+    pub(crate) async fn read_buf(&self, dst: &mut BytesMut) -> io::Result<usize> {
+        match self {
+            Source::Tcp(s) => s.read_buf(dst).await,
+            Source::Unix(s) => s.read_buf(dst).await,
+            Source::Feed(f) => {
+                poll_fn(|cx| {
+                    let mut st = f.borrow_mut();
+                    if let Some(chunk) = st.chunks.pop_front() {
+                        dst.extend_from_slice(&chunk);
+                        return Poll::Ready(Ok(chunk.len()));
+                    }
+                    if let Some(e) = st.error.take() {
+                        return Poll::Ready(Err(e));
+                    }
+                    if st.eof {
+                        return Poll::Ready(Ok(0));
+                    }
+                    st.waker = Some(cx.waker().clone());
+                    Poll::Pending
+                })
+                .await
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct FeedState {
+    chunks: VecDeque<Bytes>,
+    eof: bool,
+    error: Option<io::Error>,
+    waker: Option<Waker>,
+}
+
+/// The feeding end of a reader made by
+/// [`StreamReader::with_feeder`](crate::StreamReader::with_feeder): what
+/// asyncio's `feed_data` / `feed_eof` / `set_exception` do to a
+/// `StreamReader`, for protocols that produce bytes themselves, and for
+/// tests. Each fed chunk arrives as one receive would.
+pub struct Feeder {
+    state: Rc<RefCell<FeedState>>,
+}
+
+impl fmt::Debug for Feeder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let st = self.state.borrow();
+        f.debug_struct("Feeder")
+            .field("pending_chunks", &st.chunks.len())
+            .field("eof", &st.eof)
+            .finish()
+    }
+}
+
+impl Feeder {
+    pub(crate) fn new() -> (Feeder, Source) {
+        let state = Rc::new(RefCell::new(FeedState::default()));
+        (
+            Feeder {
+                state: state.clone(),
+            },
+            Source::Feed(state),
+        )
+    }
+
+    /// Hands `data` to the reader (empty data is ignored). After
+    /// [`feed_eof`](Feeder::feed_eof) this fails with
+    /// [`WriteError::EofWritten`].
+    pub fn feed_data(&self, data: impl Into<Bytes>) -> Result<(), WriteError> {
+        let data = data.into();
+        let mut st = self.state.borrow_mut();
+        if st.eof {
+            return Err(WriteError::EofWritten);
+        }
+        if !data.is_empty() {
+            st.chunks.push_back(data);
+            if let Some(w) = st.waker.take() {
+                w.wake();
+            }
+        }
+        Ok(())
+    }
+
+    /// Marks the end of the stream: once the fed data is read, reads see
+    /// end of stream.
+    pub fn feed_eof(&self) {
+        let mut st = self.state.borrow_mut();
+        st.eof = true;
+        if let Some(w) = st.waker.take() {
+            w.wake();
+        }
+    }
+
+    /// Makes the reader's next receive fail with `error` (asyncio's
+    /// `set_exception`), after the data fed before it.
+    pub fn feed_error(&self, error: io::Error) {
+        let mut st = self.state.borrow_mut();
+        st.error = Some(error);
+        if let Some(w) = st.waker.take() {
+            w.wake();
+        }
+    }
+}
+
+impl Drop for Feeder {
+    /// A dropped feeder ends the stream, so a reader never waits forever.
+    fn drop(&mut self) {
+        self.feed_eof();
+    }
+}
