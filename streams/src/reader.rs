@@ -137,7 +137,9 @@ impl StreamReader {
     }
 
     /// True when end of stream was reached and every byte has been read
-    /// (asyncio's `at_eof()`).
+    /// (asyncio's `at_eof()`). On a socket, end of stream is known once a
+    /// read has received it: after the last line, `at_eof` turns true with
+    /// the read that returns empty.
     pub fn at_eof(&self) -> bool {
         self.eof && self.buf.is_empty()
     }
@@ -159,7 +161,10 @@ impl StreamReader {
                     self.eof = true;
                     return Ok(());
                 }
-                Ok(_) => return Ok(()),
+                Ok(_) => {
+                    self.eof = self.source.known_eof();
+                    return Ok(());
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     self.failed = Some((e.kind(), e.to_string()));

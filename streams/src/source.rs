@@ -33,9 +33,14 @@ impl Source {
             Source::Feed(f) => {
                 poll_fn(|cx| {
                     let mut st = f.borrow_mut();
-                    if let Some(chunk) = st.chunks.pop_front() {
-                        dst.extend_from_slice(&chunk);
-                        return Poll::Ready(Ok(chunk.len()));
+                    if !st.chunks.is_empty() {
+                        // Everything fed so far, as asyncio's feed_data puts
+                        // it straight into the buffer.
+                        let n = st.chunks.iter().map(Bytes::len).sum();
+                        for chunk in st.chunks.drain(..) {
+                            dst.extend_from_slice(&chunk);
+                        }
+                        return Poll::Ready(Ok(n));
                     }
                     if let Some(e) = st.error.take() {
                         return Poll::Ready(Err(e));
@@ -52,6 +57,20 @@ impl Source {
     }
 }
 
+impl Source {
+    /// True when end of stream is already known with nothing left to
+    /// receive (a feeder's `feed_eof`); sockets learn it by receiving 0.
+    pub(crate) fn known_eof(&self) -> bool {
+        match self {
+            Source::Feed(f) => {
+                let st = f.borrow();
+                st.eof && st.chunks.is_empty() && st.error.is_none()
+            }
+            Source::Tcp(_) | Source::Unix(_) => false,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct FeedState {
     chunks: VecDeque<Bytes>,
@@ -64,7 +83,8 @@ pub(crate) struct FeedState {
 /// [`StreamReader::with_feeder`](crate::StreamReader::with_feeder): what
 /// asyncio's `feed_data` / `feed_eof` / `set_exception` do to a
 /// `StreamReader`, for protocols that produce bytes themselves, and for
-/// tests. Each fed chunk arrives as one receive would.
+/// tests. What was fed before a read looks for more data reaches the
+/// reader's buffer at once, as with asyncio's `feed_data`.
 pub struct Feeder {
     state: Rc<RefCell<FeedState>>,
 }
