@@ -28,7 +28,7 @@
 //! | `call_soon`, `call_later`, `call_at` | [`call_soon`], [`call_later`], [`call_at`] |
 //! | `to_thread`, `run_in_executor` | [`spawn_blocking`] |
 //! | `Queue`, `Lock`, `Event`, ... | [`sync`] |
-//! | `StreamReader`, `open_connection`, ... | [`streams`] |
+//! | `StreamReader`, `StreamWriter`, `open_connection`, `start_server`, ... | [`streams`], [`open_connection`], [`start_server`] |
 #![forbid(unsafe_code)]
 
 pub use ringio_macros::{main, test};
@@ -44,6 +44,7 @@ pub use ringio_runtime::{
 pub use ringio_runtime::{fs, net, process, signal};
 pub use ringio_runtime::{gather, select, try_gather};
 pub use ringio_streams as streams;
+pub use ringio_streams::{open_connection, open_unix_connection, start_server, start_unix_server};
 pub use ringio_sync as sync;
 
 #[doc(hidden)]

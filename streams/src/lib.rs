@@ -65,6 +65,10 @@ mod server;
 mod source;
 mod writer;
 
+/// The `bytes` crate, whose [`Bytes`] the readers return and the writers
+/// take.
+pub use bytes;
+pub use bytes::Bytes;
 pub use connect::{
     from_tcp, from_unix, open_connection, open_connection_with, open_unix_connection,
     open_unix_connection_with, StreamOptions,
