@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use ringio::buf::IoBuf;
-use ringio_benches::{median_of, report};
+use ringio_benches::{median_of, median_with_cpu, report, this_thread_proc};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
 const CONNS: usize = 64;
@@ -33,8 +33,9 @@ fn tokio_rt() -> tokio::runtime::Runtime {
         .expect("tokio runtime")
 }
 
-/// Starts a ringio echo server on its own thread; returns its address.
-fn ringio_echo_server() -> SocketAddr {
+/// Starts a ringio echo server on its own thread; returns its address and
+/// the thread's `/proc` path (for its CPU time).
+fn ringio_echo_server() -> (SocketAddr, PathBuf) {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = ringio::Runtime::new().expect("ringio runtime");
@@ -42,8 +43,11 @@ fn ringio_echo_server() -> SocketAddr {
             let listener = ringio::net::TcpListener::bind("127.0.0.1:0")
                 .await
                 .expect("bind");
-            tx.send(listener.local_addr().expect("addr"))
-                .expect("send addr");
+            tx.send((
+                listener.local_addr().expect("addr"),
+                this_thread_proc().expect("/proc/thread-self"),
+            ))
+            .expect("send addr");
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     continue;
@@ -71,16 +75,20 @@ fn ringio_echo_server() -> SocketAddr {
     rx.recv().expect("server address")
 }
 
-/// Starts a tokio echo server on its own thread; returns its address.
-fn tokio_echo_server() -> SocketAddr {
+/// Starts a tokio echo server on its own thread; returns its address and
+/// the thread's `/proc` path (for its CPU time).
+fn tokio_echo_server() -> (SocketAddr, PathBuf) {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         tokio_rt().block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                 .await
                 .expect("bind");
-            tx.send(listener.local_addr().expect("addr"))
-                .expect("send addr");
+            tx.send((
+                listener.local_addr().expect("addr"),
+                this_thread_proc().expect("/proc/thread-self"),
+            ))
+            .expect("send addr");
             loop {
                 let Ok((mut stream, _)) = listener.accept().await else {
                     continue;
@@ -219,16 +227,21 @@ fn main() {
         .unwrap_or(5);
     println!("ringio I/O vs tokio, median of {rounds} rounds");
 
-    let ring_addr = ringio_echo_server();
-    let tok_addr = tokio_echo_server();
+    let (ring_addr, ring_proc) = ringio_echo_server();
+    let (tok_addr, tok_proc) = tokio_echo_server();
     let client = ringio::Runtime::new().expect("ringio runtime");
     for (size, trips) in [(128usize, 2000usize), (4096, 1000)] {
         // Warm up both servers once.
         load(&client, ring_addr, size, 10);
         load(&client, tok_addr, size, 10);
-        let r = median_of(rounds, || load(&client, ring_addr, size, trips));
-        let t = median_of(rounds, || load(&client, tok_addr, size, trips));
+        let (r, r_cpu) =
+            median_with_cpu(rounds, &ring_proc, || load(&client, ring_addr, size, trips));
+        let (t, t_cpu) =
+            median_with_cpu(rounds, &tok_proc, || load(&client, tok_addr, size, trips));
         report(&format!("tcp echo {CONNS} conns {size} B"), r, "tokio", t);
+        // The same exchange, as CPU the server thread spent on it: what the
+        // runtime costs, apart from the client and the loopback.
+        report(&format!("  server CPU {size} B"), r_cpu, "tokio", t_cpu);
     }
 
     let path: PathBuf =

@@ -28,3 +28,43 @@ pub fn report(name: &str, ringio: Duration, peer_name: &str, peer: Duration) {
         peer.as_secs_f64() * 1e3,
     );
 }
+
+/// The calling thread's `/proc` path (`/proc/PID/task/TID`), to read its
+/// CPU time from another thread with [`thread_cpu`].
+pub fn this_thread_proc() -> Option<std::path::PathBuf> {
+    let link = std::fs::read_link("/proc/thread-self").ok()?;
+    Some(std::path::Path::new("/proc").join(link))
+}
+
+/// CPU time a thread has used so far, read from its `schedstat`
+/// (nanoseconds on the CPU); `None` where the kernel does not provide it.
+pub fn thread_cpu(proc_path: &std::path::Path) -> Option<Duration> {
+    let s = std::fs::read_to_string(proc_path.join("schedstat")).ok()?;
+    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
+/// Runs `f` `rounds` times; returns the median wall time and the median CPU
+/// time the thread at `proc_path` used during a round (zero if unknown).
+pub fn median_with_cpu(
+    rounds: usize,
+    proc_path: &std::path::Path,
+    mut f: impl FnMut(),
+) -> (Duration, Duration) {
+    let mut walls = Vec::new();
+    let mut cpus = Vec::new();
+    for _ in 0..rounds.max(1) {
+        let cpu0 = thread_cpu(proc_path).unwrap_or_default();
+        let start = Instant::now();
+        f();
+        walls.push(start.elapsed());
+        cpus.push(
+            thread_cpu(proc_path)
+                .unwrap_or_default()
+                .saturating_sub(cpu0),
+        );
+    }
+    walls.sort();
+    cpus.sort();
+    (walls[walls.len() / 2], cpus[cpus.len() / 2])
+}
