@@ -37,8 +37,8 @@ pub use ringio_runtime::task::{
     TaskGroup,
 };
 pub use ringio_runtime::{
-    buf, call_at, call_later, call_soon, pipe, run, spawn, spawn_blocking, task, time,
-    try_spawn_blocking, yield_now, Builder, DriverStats, JoinError, JoinHandle, RingFeatures,
+    buf, call_at, call_later, call_soon, pipe, run, run_per_thread, spawn, spawn_blocking, task,
+    time, try_spawn_blocking, yield_now, Builder, DriverStats, JoinError, JoinHandle, RingFeatures,
     Runtime, RuntimeError, TimerHandle, Unavailable,
 };
 pub use ringio_runtime::{fs, net, process, signal};

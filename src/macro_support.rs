@@ -4,14 +4,97 @@
 use std::future::Future;
 use std::time::Duration;
 
-use ringio_runtime::{Runtime, RuntimeError};
+use ringio_runtime::{Builder, Runtime, RuntimeError};
 
-fn build(entries: Option<u32>) -> Result<Runtime, RuntimeError> {
+fn builder(entries: Option<u32>) -> Builder {
     let mut builder = Runtime::builder();
     if let Some(n) = entries {
         builder = builder.entries(n);
     }
-    builder.build()
+    builder
+}
+
+fn build(entries: Option<u32>) -> Result<Runtime, RuntimeError> {
+    builder(entries).build()
+}
+
+/// What a `#[ringio::main(threads = N)]` or `#[ringio::test(threads = N)]`
+/// function may return: the outputs of its N copies combine into one.
+#[diagnostic::on_unimplemented(
+    message = "a function with `threads = N` must return `()` or `Result<(), E>`, not `{Self}`",
+    label = "each of the N loops returns this; ringio cannot combine them"
+)]
+pub trait PerThreadOutput: Sized + Send {
+    /// One output for all the loops' (never given an empty list).
+    fn combine(outputs: Vec<Self>) -> Self;
+}
+
+impl PerThreadOutput for () {
+    fn combine(_: Vec<()>) {}
+}
+
+impl<E: Send> PerThreadOutput for Result<(), E> {
+    /// The first loop's error, in index order, if any failed.
+    fn combine(outputs: Vec<Self>) -> Self {
+        outputs.into_iter().collect()
+    }
+}
+
+/// The body of a `#[ringio::main(threads = N)]`: runs a copy of the body on
+/// its own loop on each of N threads (thread-per-core); ends when all have.
+pub fn run_main_threads<F, Fut>(entries: Option<u32>, threads: usize, make: F) -> Fut::Output
+where
+    F: Fn(usize) -> Fut + Sync,
+    Fut: Future,
+    Fut::Output: PerThreadOutput,
+{
+    match builder(entries).run_per_thread(threads, make) {
+        Ok(outputs) => PerThreadOutput::combine(outputs),
+        Err(e) => exit_with(&format!("cannot run the ringio loops: {e}")),
+    }
+}
+
+/// The body of a `#[ringio::test(threads = N)]`: a copy of the test on a
+/// loop of its own on each of N threads, each copy under `timeout_ms`.
+pub fn run_test_threads<F, Fut>(
+    name: &str,
+    entries: Option<u32>,
+    timeout_ms: Option<u64>,
+    threads: usize,
+    make: F,
+) -> Fut::Output
+where
+    F: Fn(usize) -> Fut + Sync,
+    Fut: Future,
+    Fut::Output: PerThreadOutput,
+{
+    let outcome = builder(entries).run_per_thread(threads, |i| {
+        let body = make(i);
+        async move {
+            match timeout_ms {
+                Some(ms) => ringio_runtime::time::timeout(Duration::from_millis(ms), body)
+                    .await
+                    .ok(),
+                None => Some(body.await),
+            }
+        }
+    });
+    match outcome {
+        Ok(outputs) => {
+            let mut done = Vec::with_capacity(outputs.len());
+            for (i, out) in outputs.into_iter().enumerate() {
+                match out {
+                    Some(v) => done.push(v),
+                    None => panic!(
+                        "test `{name}` timed out: the copy on loop {i} was still running after {ms} ms",
+                        ms = timeout_ms.unwrap_or_default()
+                    ),
+                }
+            }
+            PerThreadOutput::combine(done)
+        }
+        Err(e) => panic!("test `{name}`: cannot run the ringio loops: {e}"),
+    }
 }
 
 /// The body of a `#[ringio::main]`: runs `future` on a new loop. A loop that

@@ -34,3 +34,30 @@ async fn may_return_a_result() -> Result<(), std::num::ParseIntError> {
 async fn times_out() {
     sleep(Duration::from_secs(600)).await;
 }
+
+static THREE: std::sync::LazyLock<std::sync::Arc<std::sync::Barrier>> =
+    std::sync::LazyLock::new(|| std::sync::Arc::new(std::sync::Barrier::new(3)));
+
+// Three copies, each on a loop of its own thread: all three must be running
+// at once to pass the barrier (waited on the blocking pool, so each loop
+// stays live and its timeout can fire).
+#[ringio::test(threads = 3, timeout_ms = 10000)]
+async fn threads_run_a_copy_on_each_loop() {
+    let barrier = THREE.clone();
+    ringio::spawn_blocking(move || {
+        barrier.wait();
+    })
+    .await
+    .unwrap();
+}
+
+#[ringio::test(threads = 2, timeout_ms = 20)]
+#[should_panic(expected = "timed out: the copy on loop 0 was still running after 20 ms")]
+async fn threads_each_copy_has_the_timeout() {
+    sleep(Duration::from_secs(600)).await;
+}
+
+#[ringio::test(threads = 2)]
+async fn threads_combine_results() -> Result<(), String> {
+    Ok(())
+}

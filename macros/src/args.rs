@@ -24,8 +24,8 @@ impl Kind {
 
     fn allowed(self) -> &'static str {
         match self {
-            Kind::Main => "`entries = N`",
-            Kind::Test => "`entries = N` and `timeout_ms = N`",
+            Kind::Main => "`entries = N` and `threads = N`",
+            Kind::Test => "`entries = N`, `threads = N` and `timeout_ms = N`",
         }
     }
 }
@@ -37,7 +37,12 @@ pub(crate) struct Args {
     pub(crate) entries: Option<u32>,
     /// How long a test may run, in milliseconds.
     pub(crate) timeout_ms: Option<u64>,
+    /// Loops (one per thread) each running a copy of the function.
+    pub(crate) threads: Option<usize>,
 }
+
+/// Most loops `threads` may ask for.
+const MAX_THREADS: usize = 1024;
 
 /// Largest ring the kernel accepts (`IORING_MAX_ENTRIES`).
 const MAX_ENTRIES: u32 = 32768;
@@ -96,13 +101,25 @@ impl Args {
                         "`timeout_ms` is an argument of #[ringio::test] only; a program's main has no time limit",
                     ))
                 }
-                "threads" | "worker_threads" | "flavor" => {
+                "threads" => {
+                    let lit = int_literal(&name_value.value)?;
+                    let n: usize = lit.base10_parse().map_err(|_| {
+                        syn::Error::new_spanned(lit, "`threads` must be between 1 and 1024")
+                    })?;
+                    if n == 0 || n > MAX_THREADS {
+                        return Err(syn::Error::new_spanned(
+                            lit,
+                            "`threads` must be between 1 and 1024",
+                        ));
+                    }
+                    set_once(&mut args.threads, n, name)?;
+                }
+                "worker_threads" | "flavor" => {
                     return Err(syn::Error::new_spanned(
                         name,
                         format!(
-                            "`{name}` is not supported yet: a ringio runtime is one event loop on one \
-                             thread (tasks need not be Send); for several cores, run one runtime per \
-                             thread yourself"
+                            "`{name}` is tokio's; ringio has no work-stealing pool: use `threads = N` \
+                             for N event loops, one per thread, each running a copy of the function"
                         ),
                     ))
                 }

@@ -42,14 +42,31 @@ fn expand(kind: Kind, attr: TokenStream, item: TokenStream) -> syn::Result<Token
     };
     // The body keeps its own spans, so errors inside it point at the user's
     // code; `async move` lets it return the declared type, `?` included.
-    let new_body = match kind {
-        Kind::Main => quote_spanned! {body.span()=>
+    let new_body = match (kind, args.threads) {
+        (Kind::Main, Some(threads)) => quote_spanned! {body.span()=>
+            {
+                ::ringio::macro_support::run_main_threads(#entries, #threads, |_| async move #body)
+            }
+        },
+        (Kind::Test, Some(threads)) => {
+            let name = LitStr::new(&func.sig.ident.to_string(), func.sig.ident.span());
+            let timeout = match args.timeout_ms {
+                Some(ms) => quote!(::core::option::Option::Some(#ms)),
+                None => quote!(::core::option::Option::None),
+            };
+            quote_spanned! {body.span()=>
+                {
+                    ::ringio::macro_support::run_test_threads(#name, #entries, #timeout, #threads, |_| async move #body)
+                }
+            }
+        }
+        (Kind::Main, None) => quote_spanned! {body.span()=>
             {
                 let body = async move #body;
                 ::ringio::macro_support::run_main(#entries, body)
             }
         },
-        Kind::Test => {
+        (Kind::Test, None) => {
             let name = LitStr::new(&func.sig.ident.to_string(), func.sig.ident.span());
             let timeout = match args.timeout_ms {
                 Some(ms) => quote!(::core::option::Option::Some(#ms)),

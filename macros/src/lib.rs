@@ -19,8 +19,7 @@
 //! Misuse is a compile error pointing at the offending token: a function
 //! that is not `async`, that is generic or takes arguments, an unknown
 //! argument, a bad value, or an argument that does not apply (`timeout_ms`
-//! on `main`, `threads`, which a one-loop-per-thread runtime does not have
-//! yet).
+//! on `main`, tokio's `worker_threads`/`flavor`).
 
 mod args;
 mod entry;
@@ -42,7 +41,10 @@ use args::Kind;
 ///
 /// The function may return anything `main` may (`()`, a `Result`, ...).
 /// Arguments: `entries = N`, the ring's submission queue size (1..=32768;
-/// default 256). When the loop cannot start (io_uring unavailable, say), the
+/// default 256); `threads = N` (1..=1024), thread-per-core: N event loops,
+/// one per thread, each running its own copy of the function (servers share
+/// a port with `reuse_port`); the function then returns `()` or
+/// `Result<(), E>` (the first loop's error). When the loop cannot start (io_uring unavailable, say), the
 /// error is printed to stderr and the process exits with status 1.
 #[proc_macro_attribute]
 pub fn main(attr: TokenStream, item: TokenStream) -> TokenStream {
@@ -58,8 +60,10 @@ pub fn main(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// }
 /// ```
 ///
-/// Arguments: `entries = N` (ring size, 1..=32768) and `timeout_ms = N`: a
-/// test still running after that long fails with a panic that says so. The
+/// Arguments: `entries = N` (ring size, 1..=32768), `timeout_ms = N`: a
+/// test still running after that long fails with a panic that says so, and
+/// `threads = N`: a copy of the test on each of N loops, one per thread,
+/// all of which must pass. The
 /// test may return a `Result`, and other attributes (`#[should_panic]`,
 /// `#[ignore]`) apply as usual; do not add `#[test]` as well.
 #[proc_macro_attribute]

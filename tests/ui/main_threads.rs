@@ -1,2 +1,2 @@
-#[ringio::main(threads = 4)]
+#[ringio::main(threads = 0)]
 async fn main() {}

@@ -1,0 +1,2 @@
+#[ringio::main(worker_threads = 4)]
+async fn main() {}
