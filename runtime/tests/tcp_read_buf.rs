@@ -242,3 +242,155 @@ fn unix_stream_read_buf() {
     })
     .unwrap();
 }
+
+#[test]
+fn read_and_read_buf_interleaved_keep_the_stream_in_order() {
+    // Once read_buf has armed the multishot receive, plain reads into a
+    // small buffer of their own must take their bytes from it too (the rest
+    // of a chunk waits for the next read), never from around it.
+    let rt = Runtime::new().unwrap();
+    let data = pattern(300 * 1024, 3);
+    let expect = data.clone();
+    let got = rt
+        .block_on(async move {
+            let (client, server) = pair().await;
+            let writer = spawn(async move {
+                for chunk in data.chunks(4000) {
+                    let (res, _) = client.write_all(chunk.to_vec()).await;
+                    res.unwrap();
+                }
+            });
+            let mut got = BytesMut::new();
+            let mut turn = 0u32;
+            loop {
+                turn += 1;
+                let n = if turn % 3 == 0 {
+                    server.read_buf(&mut got).await.unwrap()
+                } else {
+                    let cap = if turn % 3 == 1 { 7 } else { 3000 };
+                    let (res, buf) = server.read(Vec::with_capacity(cap)).await;
+                    let n = res.unwrap();
+                    assert!(n <= cap, "read returned more than its buffer holds");
+                    got.extend_from_slice(&buf[..n]);
+                    n
+                };
+                if n == 0 || got.len() >= 300 * 1024 {
+                    break;
+                }
+            }
+            writer.await.unwrap();
+            got.to_vec()
+        })
+        .unwrap();
+    assert!(got == expect, "bytes lost, duplicated or reordered");
+}
+
+#[test]
+fn a_reader_that_stops_reading_is_capped_and_loses_nothing() {
+    // The reader arms the multishot receive, then sleeps while the peer
+    // trickles data in: after a few completions wait unread the driver
+    // stops the receive; the next reads re-arm it and get every byte.
+    let rt = Runtime::builder().read_buffers(64, 1024).build().unwrap();
+    let data = pattern(64 * 1024, 5);
+    let expect = data.clone();
+    let got = rt
+        .block_on(async move {
+            let (client, server) = pair().await;
+            let (res, _) = client.write_all(&b"go"[..]).await;
+            res.unwrap();
+            let mut got = BytesMut::new();
+            while got.len() < 2 {
+                server.read_buf(&mut got).await.unwrap();
+            }
+            got.clear();
+            let writer = spawn(async move {
+                for chunk in data.chunks(512) {
+                    let (res, _) = client.write_all(chunk.to_vec()).await;
+                    res.unwrap();
+                    sleep(Duration::from_micros(300)).await;
+                }
+            });
+            sleep(Duration::from_millis(50)).await;
+            while got.len() < 64 * 1024 {
+                let n = timeout(Duration::from_secs(10), server.read_buf(&mut got))
+                    .await
+                    .expect("a read stalled")
+                    .unwrap();
+                assert!(n > 0, "end of stream before all bytes arrived");
+            }
+            writer.await.unwrap();
+            got.to_vec()
+        })
+        .unwrap();
+    assert!(got == expect, "bytes lost, duplicated or reordered");
+    let stats = rt.driver_stats();
+    assert!(
+        stats.multishot_capped > 0,
+        "the unread completions never stopped the receive: {stats:?}"
+    );
+}
+
+#[test]
+fn dropping_a_socket_with_unread_chunks_recycles_their_buffers() {
+    // Four buffers. Each round leaves three filled buffers queued on an
+    // armed receive and drops the socket: a buffer not given back would
+    // empty the pool within two rounds.
+    let rt = Runtime::builder().read_buffers(4, 1024).build().unwrap();
+    rt.block_on(async {
+        for round in 0..20u8 {
+            let (client, server) = pair().await;
+            let (res, _) = client.write_all(&b"x"[..]).await;
+            res.unwrap();
+            let mut got = BytesMut::new();
+            server.read_buf(&mut got).await.unwrap();
+            for i in 0..3u8 {
+                let (res, _) = client.write_all(vec![round ^ i; 1000]).await;
+                res.unwrap();
+                sleep(Duration::from_millis(2)).await;
+            }
+            drop(server);
+            drop(client);
+        }
+    })
+    .unwrap();
+    // Then one small message at a time: with a buffer lost, the pool would
+    // run dry.
+    let before = rt.driver_stats();
+    rt.block_on(async {
+        let (client, server) = pair().await;
+        let mut got = BytesMut::new();
+        for i in 0..20u8 {
+            let (res, _) = client.write_all(vec![i; 100]).await;
+            res.unwrap();
+            while got.len() < 100 * (usize::from(i) + 1) {
+                server.read_buf(&mut got).await.unwrap();
+            }
+        }
+    })
+    .unwrap();
+    let after = rt.driver_stats();
+    assert_eq!(
+        after.pool_empty, before.pool_empty,
+        "a buffer was not recycled: {after:?}"
+    );
+    assert!(after.pool_reads >= before.pool_reads + 20, "{after:?}");
+}
+
+#[test]
+fn end_of_stream_is_reported_to_every_later_read() {
+    let rt = Runtime::new().unwrap();
+    rt.block_on(async {
+        let (client, server) = pair().await;
+        let (res, _) = client.write_all(&b"last words"[..]).await;
+        res.unwrap();
+        drop(client);
+        let mut got = BytesMut::new();
+        while server.read_buf(&mut got).await.unwrap() > 0 {}
+        assert_eq!(&got[..], b"last words");
+        assert_eq!(server.read_buf(&mut got).await.unwrap(), 0);
+        let (res, _) = server.read(Vec::with_capacity(16)).await;
+        assert_eq!(res.unwrap(), 0);
+        assert_eq!(server.read_buf(&mut got).await.unwrap(), 0);
+    })
+    .unwrap();
+}

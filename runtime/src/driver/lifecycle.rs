@@ -13,7 +13,8 @@
 //!       result + data returned               (fd closed, ...), entry removed
 //!
 //!   multishot: Multi { queue of CQEs, waker, done }; a CQE carrying
-//!   IORING_CQE_F_MORE keeps the entry, the last one (no F_MORE) ends it.
+//!   IORING_CQE_F_MORE keeps the entry, the last one (no F_MORE) ends it;
+//!   an entry with a cap is cancelled when that many CQEs wait unread.
 //! ```
 
 use std::collections::VecDeque;
@@ -46,6 +47,14 @@ pub(crate) struct Multi {
     pub(crate) waker: Option<Waker>,
     /// The final CQE (without F_MORE) arrived.
     pub(crate) done: bool,
+    /// Most CQEs kept waiting for the consumer (0: no bound). When the
+    /// queue reaches it, the driver cancels the operation, so a consumer
+    /// that stops taking completions stops the kernel from producing more
+    /// (a multishot receive holds a provided buffer per CQE).
+    pub(crate) cap: usize,
+    /// The driver cancelled the operation because of `cap`; its final
+    /// `-ECANCELED` is not queued (the consumer just sees the end).
+    pub(crate) capped: bool,
 }
 
 pub(crate) enum Lifecycle {

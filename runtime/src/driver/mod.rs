@@ -82,6 +82,9 @@ pub struct DriverStats {
     /// Receives that found the provided pool empty (`ENOBUFS`) and fell
     /// back to a buffer of their own.
     pub pool_empty: u64,
+    /// Multishot receives stopped because their completions waited unread
+    /// (a reader that stopped reading); the next read re-arms them.
+    pub multishot_capped: u64,
 }
 
 pub(crate) struct Driver {
@@ -200,6 +203,17 @@ impl Driver {
     /// Starts an operation; returns its key. A push failure is recorded as
     /// the operation's completion, so the future reports it with its data.
     pub(crate) fn submit(&mut self, sqe: squeue::Entry, multishot: bool) -> usize {
+        self.submit_capped(sqe, multishot, 0)
+    }
+
+    /// As [`Driver::submit`]; a multishot operation with a non-zero `cap` is
+    /// cancelled when `cap` of its CQEs wait unread (see [`Multi::cap`]).
+    pub(crate) fn submit_capped(
+        &mut self,
+        sqe: squeue::Entry,
+        multishot: bool,
+        cap: usize,
+    ) -> usize {
         if self.closed {
             return self.ops.insert(Lifecycle::Completed(Cqe {
                 result: -libc::ECANCELED,
@@ -211,6 +225,8 @@ impl Driver {
                 queue: Default::default(),
                 waker: None,
                 done: false,
+                cap,
+                capped: false,
             })
         } else {
             Lifecycle::Submitted
@@ -343,6 +359,7 @@ impl Driver {
 
     /// Drains the CQ into the entries, including an overflow backlog.
     fn reap(&mut self) {
+        let mut over_cap = Vec::new();
         loop {
             let mut cq = self.ring.completion();
             cq.sync();
@@ -358,6 +375,7 @@ impl Driver {
                         &mut self.ops,
                         &mut self.wakes,
                         &mut self.in_flight,
+                        &mut over_cap,
                         key as usize,
                         c,
                     ),
@@ -380,6 +398,10 @@ impl Driver {
                     break;
                 }
             }
+        }
+        for key in over_cap {
+            self.stats.multishot_capped += 1;
+            self.cancel(key);
         }
     }
 
@@ -572,6 +594,7 @@ fn dispatch(
     ops: &mut Slab<Lifecycle>,
     wakes: &mut Vec<Waker>,
     in_flight: &mut usize,
+    over_cap: &mut Vec<usize>,
     key: usize,
     c: Cqe,
 ) {
@@ -597,9 +620,14 @@ fn dispatch(
             }
         }
         Lifecycle::Multi(m) => {
-            m.queue.push_back(c);
+            if more || !m.capped || c.result != -libc::ECANCELED {
+                m.queue.push_back(c);
+            }
             if !more {
                 m.done = true;
+            } else if m.cap > 0 && !m.capped && m.queue.len() >= m.cap {
+                m.capped = true;
+                over_cap.push(key);
             }
             if let Some(w) = m.waker.take() {
                 wakes.push(w);

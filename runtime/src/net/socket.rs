@@ -1,22 +1,27 @@
 //! The socket under every ringio socket type: an owned fd and the ring
 //! operations on it.
 
+use std::cell::{Cell, RefCell};
+use std::future::poll_fn;
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
 use std::rc::Rc;
+use std::task::Poll;
 
 use bytes::BytesMut;
 
 use crate::buf::{IoBuf, IoBufMut};
 use crate::context;
+use crate::driver::bufring::BufRing;
 use crate::driver::op::connect::Connect;
-use crate::driver::op::recv::{Recv, RecvSelect};
+use crate::driver::op::recv::{Recv, RecvMulti, RecvSelect};
 use crate::driver::op::recvmsg::RecvMsg;
 use crate::driver::op::send::Send;
 use crate::driver::op::sendmsg::SendMsg;
 use crate::driver::op::shutdown::Shutdown;
 use crate::driver::op::writev::Writev;
-use crate::driver::op::Op;
+use crate::driver::op::{MultiOp, Op};
+use crate::driver::Cqe;
 use crate::error::no_runtime;
 use crate::fd::RingFd;
 use crate::net::sockaddr::SockAddr;
@@ -26,13 +31,55 @@ use crate::net::stash::Stash;
 /// unavailable.
 pub(crate) const READ_BUF_CHUNK: usize = 16 * 1024;
 
+/// Completions a socket's multishot receive may hold unread (each holds a
+/// provided buffer) before the driver stops it; the next read re-arms it.
+const MULTI_RECV_CAP: usize = 4;
+
 /// An owned socket. Stream sockets carry a [`Stash`] so that a dropped read
 /// never loses bytes; datagram sockets do not (a datagram a dropped receive
 /// got is dropped with it, as UDP may drop any datagram).
-#[derive(Debug)]
+///
+/// `read_buf` on a stream socket arms a multishot receive that stays armed
+/// in the socket between reads: its completions wait in the driver until a
+/// read takes them, so dropping a read loses nothing, and once armed every
+/// read (also `recv` into an own buffer) takes its bytes from it, in order.
 pub(crate) struct Socket {
+    /// Declared before `fd`: dropped (cancelled) before the fd is closed.
+    multi: RefCell<Option<MultiOp<RecvMulti>>>,
+    /// Set when the kernel refuses multishot receive (before Linux 6.0).
+    multi_off: Cell<bool>,
     fd: RingFd,
     stash: Option<Rc<Stash>>,
+}
+
+impl std::fmt::Debug for Socket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Socket")
+            .field("fd", &self.fd)
+            .field("stash", &self.stash)
+            .field("multishot_armed", &self.multi.borrow().is_some())
+            .finish()
+    }
+}
+
+/// A receive's turn on a stream socket (see [`Stash::begin`]), ended when
+/// dropped.
+struct Turn<'a>(&'a Stash);
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        self.0.finish(None);
+    }
+}
+
+/// What a completion of the multishot receive means for a read.
+enum MultiRecv<R> {
+    /// Bytes (handed to the read's consumer) or the end of the stream (0).
+    Got(usize, Option<R>),
+    Err(io::Error),
+    /// The pool ran dry (`ENOBUFS`) or the kernel has no multishot receive:
+    /// this read receives into a buffer of its own.
+    Fallback,
 }
 
 /// Turns a `-1` return of a libc call into the thread's errno.
@@ -69,6 +116,8 @@ impl Socket {
     /// Takes ownership of `fd`, an open socket.
     pub(crate) fn from_fd(fd: RawFd, stream: bool) -> Socket {
         Socket {
+            multi: RefCell::new(None),
+            multi_off: Cell::new(false),
             fd: RingFd::new(fd),
             stash: stream.then(Rc::default),
         }
@@ -176,6 +225,34 @@ impl Socket {
                 s.finish(None);
                 return (Ok(n), buf);
             }
+            if let Some(bufs) = self.armed_pool() {
+                // Bytes already on their way to the multishot receive come
+                // before anything a new receive could get.
+                let turn = Turn(s);
+                let got = self
+                    .next_multi(&bufs, |bytes| {
+                        let n = bytes.len().min(buf.bytes_total());
+                        let ptr = buf.stable_mut_ptr();
+                        // SAFETY: n <= bytes_total(), the writable size of
+                        // `buf`, and `bytes` does not overlap it (a pool
+                        // buffer).
+                        unsafe {
+                            std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr, n);
+                            buf.set_init(n);
+                        }
+                        s.push(&bytes[n..]);
+                        n
+                    })
+                    .await;
+                match got {
+                    MultiRecv::Got(_, Some(n)) => return (Ok(n), buf),
+                    MultiRecv::Got(_, None) => return (Ok(0), buf),
+                    MultiRecv::Err(e) => return (Err(e), buf),
+                    MultiRecv::Fallback => {}
+                }
+                // Keep the turn for the receive below.
+                std::mem::forget(turn);
+            }
         }
         let done = Op::submit(Recv {
             fd: self.raw(),
@@ -196,17 +273,47 @@ impl Socket {
     }
 
     /// Receives one chunk (at most one provided buffer, 16 KiB by default)
-    /// and appends it to `dst`; `Ok(0)` at end of stream. While the socket
-    /// is idle no buffer is held: the kernel picks one from the loop's pool
-    /// when data arrives. Where the pool is unavailable (an old kernel) or
-    /// momentarily empty (`ENOBUFS`), receives into a buffer of its own.
+    /// and appends it to `dst`; `Ok(0)` at end of stream.
+    ///
+    /// On a stream socket the first call arms a multishot receive that
+    /// stays armed between calls: each arrival of data becomes a completion
+    /// naming a buffer the kernel picked from the loop's pool, with no new
+    /// submission per read. While the socket is idle no buffer is held. A
+    /// consumer that stops reading holds the chunks that arrived meanwhile;
+    /// once [`MULTI_RECV_CAP`] wait unread the driver stops the receive (the
+    /// kernel may deliver one more burst first) and the next call re-arms
+    /// it. Where the pool is unavailable (an old kernel), momentarily empty
+    /// (`ENOBUFS`), or multishot receive is missing (before Linux 6.0),
+    /// receives into a buffer of its own or with a single-shot receive.
     pub(crate) async fn read_buf(&self, dst: &mut BytesMut) -> io::Result<usize> {
         let Some(handle) = context::current() else {
             return Err(no_runtime());
         };
         let pool = handle.driver.borrow_mut().read_buffers();
         drop(handle);
-        if let Some(bufs) = pool {
+        if let (Some(bufs), Some(s)) = (&pool, &self.stash) {
+            if !self.multi_off.get() {
+                let _turn = {
+                    s.begin().await;
+                    Turn(s)
+                };
+                if let Some(n) = s.take_into_bytes(dst) {
+                    return Ok(n);
+                }
+                let got = self
+                    .next_multi(bufs, |bytes| {
+                        dst.extend_from_slice(bytes);
+                        bytes.len()
+                    })
+                    .await;
+                match got {
+                    MultiRecv::Got(n, _) => return Ok(n),
+                    MultiRecv::Err(e) => return Err(e),
+                    MultiRecv::Fallback => {}
+                }
+            }
+        }
+        if let Some(bufs) = pool.filter(|_| self.multi_off.get() || self.stash.is_none()) {
             let stash = self.stash.clone();
             if let Some(s) = &stash {
                 s.begin().await;
@@ -254,6 +361,93 @@ impl Socket {
         let n = res?;
         dst.extend_from_slice(&buf[..n]);
         Ok(n)
+    }
+
+    /// The pool of the armed multishot receive, if one is armed.
+    fn armed_pool(&self) -> Option<Rc<BufRing>> {
+        let armed = self.multi.borrow();
+        armed.as_ref()?;
+        context::current()?.driver.borrow_mut().read_buffers()
+    }
+
+    /// Waits for the next completion of the socket's multishot receive,
+    /// arming it first if needed (also after the kernel ended it), and
+    /// hands its bytes to `consume`. Must be called during a [`Turn`].
+    async fn next_multi<R>(
+        &self,
+        bufs: &Rc<BufRing>,
+        consume: impl FnOnce(&[u8]) -> R,
+    ) -> MultiRecv<R> {
+        let mut consume = Some(consume);
+        let cqe = poll_fn(|cx| {
+            let mut armed = self.multi.borrow_mut();
+            // At most two rounds: an ended operation is re-armed once.
+            for _ in 0..2 {
+                let op = match armed.as_mut() {
+                    Some(op) => op,
+                    None => {
+                        let op = RecvMulti {
+                            fd: self.raw(),
+                            bufs: bufs.clone(),
+                        };
+                        match MultiOp::submit_capped(op, MULTI_RECV_CAP) {
+                            Ok(op) => armed.insert(op),
+                            Err(e) => return Poll::Ready(Err(e)),
+                        }
+                    }
+                };
+                match op.poll_next(cx) {
+                    Poll::Ready(Some(cqe)) => {
+                        let bytes = match (op.data_mut(), consume.take()) {
+                            (Some(data), Some(f)) => data.take(&cqe, f),
+                            _ => None,
+                        };
+                        if !io_uring::cqueue::more(cqe.flags) {
+                            // Its last completion: the entry is done; the
+                            // next read arms a new one.
+                            *armed = None;
+                        }
+                        return Poll::Ready(Ok((cqe, bytes)));
+                    }
+                    Poll::Ready(None) => *armed = None,
+                    Poll::Pending => return Poll::Pending,
+                }
+            }
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        })
+        .await;
+        let (cqe, bytes): (Cqe, Option<R>) = match cqe {
+            Ok(c) => c,
+            Err(e) => return MultiRecv::Err(e),
+        };
+        let count = |empty| {
+            if let Some(h) = context::current() {
+                h.driver.borrow_mut().count_pool_read(empty);
+            }
+        };
+        match cqe.result {
+            0 => MultiRecv::Got(0, bytes),
+            n if n > 0 => match bytes {
+                Some(r) => {
+                    count(false);
+                    MultiRecv::Got(n as usize, Some(r))
+                }
+                None => MultiRecv::Err(io::Error::other(
+                    "io_uring reported received bytes without naming the buffer",
+                )),
+            },
+            e if e == -libc::ENOBUFS => {
+                count(true);
+                MultiRecv::Fallback
+            }
+            e if e == -libc::EINVAL => {
+                // Multishot receive needs Linux 6.0: use single receives.
+                self.multi_off.set(true);
+                MultiRecv::Fallback
+            }
+            e => MultiRecv::Err(io::Error::from_raw_os_error(-e)),
+        }
     }
 
     /// Sends the initialised bytes of `buf`.

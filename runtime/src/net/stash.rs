@@ -63,6 +63,12 @@ impl Stash {
         }
     }
 
+    /// Keeps `bytes` for the next read (the part of a received chunk that
+    /// did not fit the read's buffer).
+    pub(crate) fn push(&self, bytes: &[u8]) {
+        self.inner.borrow_mut().bytes.extend(bytes);
+    }
+
     /// Appends every stashed byte to `dst`; `None` when there are none.
     pub(crate) fn take_into_bytes(&self, dst: &mut bytes::BytesMut) -> Option<usize> {
         let mut inner = self.inner.borrow_mut();

@@ -145,9 +145,18 @@ pub(crate) struct MultiOp<T: OpCode> {
 #[cfg_attr(not(test), allow(dead_code))]
 impl<T: OpCode> MultiOp<T> {
     /// Submits a multishot SQE; errors if no loop runs on this thread.
-    pub(crate) fn submit(mut data: T) -> io::Result<MultiOp<T>> {
+    pub(crate) fn submit(data: T) -> io::Result<MultiOp<T>> {
+        MultiOp::submit_capped(data, 0)
+    }
+
+    /// As [`MultiOp::submit`]; the driver cancels the operation when `cap`
+    /// of its completions wait unread (0: never).
+    pub(crate) fn submit_capped(mut data: T, cap: usize) -> io::Result<MultiOp<T>> {
         let handle = context::current().ok_or_else(no_runtime)?;
-        let key = handle.driver.borrow_mut().submit(data.sqe(), true);
+        let key = handle
+            .driver
+            .borrow_mut()
+            .submit_capped(data.sqe(), true, cap);
         Ok(MultiOp {
             handle: Some(handle),
             key,

@@ -89,3 +89,38 @@ unsafe impl OpCode for RecvSelect {
         }
     }
 }
+
+/// A multishot receive (`IORING_RECV_MULTISHOT`) into the loop's provided
+/// buffers: armed once, it posts a completion naming a filled buffer each
+/// time data arrives, with no new submission and no poll to re-arm. The
+/// socket keeps it armed between reads (see `Socket::read_buf`).
+pub(crate) struct RecvMulti {
+    pub(crate) fd: RawFd,
+    /// Keeps the pool alive while the kernel may pick one of its buffers.
+    pub(crate) bufs: Rc<BufRing>,
+}
+
+impl RecvMulti {
+    /// Copies the bytes a completion reported into `f` and recycles the
+    /// buffer; `None` when the completion names no buffer.
+    pub(crate) fn take<R>(&self, cqe: &Cqe, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
+        let bid = cqueue::buffer_select(cqe.flags)?;
+        let len = usize::try_from(cqe.result).unwrap_or(0);
+        Some(self.bufs.consume(bid, len, f))
+    }
+}
+
+// SAFETY: the SQE carries no pointer of ours: the kernel writes only into
+// the provided buffers, which `bufs` keeps allocated (see `BufRing`).
+unsafe impl OpCode for RecvMulti {
+    fn sqe(&mut self) -> squeue::Entry {
+        opcode::RecvMulti::new(types::Fd(self.fd), bufring::GROUP).build()
+    }
+
+    fn release(&mut self, cqe: &Cqe) {
+        // The socket is gone (or its reads with it): the bytes go too.
+        if let Some(bid) = cqueue::buffer_select(cqe.flags) {
+            self.bufs.recycle(bid);
+        }
+    }
+}
