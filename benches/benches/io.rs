@@ -3,7 +3,10 @@
 //! - loopback TCP echo: the server runs on its own thread (a ringio loop,
 //!   or a tokio current_thread runtime); the load, the same for both, runs
 //!   on another thread (a ringio client): 64 connections, each sending a message and
-//!   waiting for its echo, with 128 B and 4 KiB messages;
+//!   waiting for its echo, with 128 B and 4 KiB messages. ringio's server
+//!   runs twice: with `read` into an owned buffer (one receive submitted
+//!   per read), and with `read_buf` (a multishot receive into the loop's
+//!   provided-buffer pool, armed once per connection);
 //! - 4 KiB random reads from a 256 MiB file, 64 reads in flight, ringio's
 //!   `File::read_at` against `tokio::fs::File` (seek + read_exact).
 //!
@@ -34,8 +37,9 @@ fn tokio_rt() -> tokio::runtime::Runtime {
 }
 
 /// Starts a ringio echo server on its own thread; returns its address and
-/// the thread's `/proc` path (for its CPU time).
-fn ringio_echo_server() -> (SocketAddr, PathBuf) {
+/// the thread's `/proc` path (for its CPU time). `pooled`: receive with
+/// `read_buf` (multishot, provided buffers) instead of `read`.
+fn ringio_echo_server(pooled: bool) -> (SocketAddr, PathBuf) {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = ringio::Runtime::new().expect("ringio runtime");
@@ -53,6 +57,22 @@ fn ringio_echo_server() -> (SocketAddr, PathBuf) {
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
+                if pooled {
+                    ringio::spawn(async move {
+                        let mut buf = ringio::streams::bytes::BytesMut::with_capacity(8192);
+                        loop {
+                            match stream.read_buf(&mut buf).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(_) => {}
+                            }
+                            let (res, _) = stream.write_all(buf.split().freeze()).await;
+                            if res.is_err() {
+                                return;
+                            }
+                        }
+                    });
+                    continue;
+                }
                 ringio::spawn(async move {
                     let mut buf = vec![0u8; 8192];
                     loop {
@@ -227,21 +247,47 @@ fn main() {
         .unwrap_or(5);
     println!("ringio I/O vs tokio, median of {rounds} rounds");
 
-    let (ring_addr, ring_proc) = ringio_echo_server();
+    let (ring_addr, ring_proc) = ringio_echo_server(false);
+    let (pool_addr, pool_proc) = ringio_echo_server(true);
     let (tok_addr, tok_proc) = tokio_echo_server();
     let client = ringio::Runtime::new().expect("ringio runtime");
     for (size, trips) in [(128usize, 2000usize), (4096, 1000)] {
         // Warm up both servers once.
         load(&client, ring_addr, size, 10);
+        load(&client, pool_addr, size, 10);
         load(&client, tok_addr, size, 10);
         let (r, r_cpu) =
             median_with_cpu(rounds, &ring_proc, || load(&client, ring_addr, size, trips));
+        let (p, p_cpu) =
+            median_with_cpu(rounds, &pool_proc, || load(&client, pool_addr, size, trips));
         let (t, t_cpu) =
             median_with_cpu(rounds, &tok_proc, || load(&client, tok_addr, size, trips));
-        report(&format!("tcp echo {CONNS} conns {size} B"), r, "tokio", t);
+        report(
+            &format!("tcp echo {CONNS} conns {size} B read"),
+            r,
+            "tokio",
+            t,
+        );
+        report(
+            &format!("tcp echo {CONNS} conns {size} B read_buf"),
+            p,
+            "tokio",
+            t,
+        );
         // The same exchange, as CPU the server thread spent on it: what the
         // runtime costs, apart from the client and the loopback.
-        report(&format!("  server CPU {size} B"), r_cpu, "tokio", t_cpu);
+        report(
+            &format!("  server CPU {size} B read"),
+            r_cpu,
+            "tokio",
+            t_cpu,
+        );
+        report(
+            &format!("  server CPU {size} B read_buf"),
+            p_cpu,
+            "tokio",
+            t_cpu,
+        );
     }
 
     let path: PathBuf =
