@@ -20,8 +20,8 @@ pub struct UdpSocket {
 }
 
 impl UdpSocket {
-    /// Binds to the first of `addr`'s addresses that works ("0.0.0.0:0",
-    /// "[::1]:9000", ...).
+    /// Binds to the first of `addr`'s addresses that works (`"0.0.0.0:0"`,
+    /// `"[::1]:9000"`, ...).
     pub async fn bind<A: ToSocketAddrs + ?Sized>(addr: &A) -> io::Result<UdpSocket> {
         each_addr(addr, |a| async move {
             let domain = if a.is_ipv4() {

@@ -18,7 +18,7 @@ use super::TaskId;
 pub enum JoinError {
     /// The task was aborted (or its loop shut down) before it finished.
     Cancelled,
-    /// The task panicked; the payload is kept for [`JoinError::into_panic`].
+    /// The task panicked; the payload is kept for [`JoinError::try_into_panic`].
     Panic(Box<dyn Any + Send + 'static>),
 }
 

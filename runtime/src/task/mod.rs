@@ -2,7 +2,7 @@
 //!
 //! # Design (the spec of the unsafe parts)
 //!
-//! A task is one heap cell (`raw::TaskCell<F>`) holding a [`Header`] and a
+//! A task is one heap cell (`raw::TaskCell<F>`) holding a `Header` and a
 //! *stage*: `Running(F)`, then `Finished(Result<F::Output, JoinError>)`,
 //! then `Consumed` once the output was read or dropped.
 //!

@@ -1,6 +1,6 @@
 //! Time: asyncio's `sleep` and `wait_for`, and tokio-style intervals.
 //!
-//! Timers live in the loop's hierarchical [wheel](wheel) with 1 ms ticks; a
+//! Timers live in the loop's hierarchical wheel with 1 ms ticks; a
 //! timer never fires early (deadlines round up to the next tick). The loop
 //! sleeps in a single `io_uring_enter` whose timeout is the nearest
 //! deadline: there is no timeout SQE per `sleep`.

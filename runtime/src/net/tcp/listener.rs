@@ -100,7 +100,7 @@ impl TcpListenerOptions {
 }
 
 impl TcpListener {
-    /// Binds to `addr` ("127.0.0.1:8080", "[::1]:0", a `SocketAddr`, or a
+    /// Binds to `addr` (`"127.0.0.1:8080"`, `"[::1]:0"`, a `SocketAddr`, or a
     /// host name resolved on the blocking pool) with the default options.
     /// A port of 0 picks a free port; see [`TcpListener::local_addr`].
     pub async fn bind<A: ToSocketAddrs + ?Sized>(addr: &A) -> io::Result<TcpListener> {

@@ -57,8 +57,10 @@ impl UnixStream {
     /// and appends it to `dst`, growing it as needed; `Ok(0)` once the peer
     /// has shut down its writing side. While the socket is idle no buffer is
     /// held: the kernel picks one from the loop's shared pool when data
-    /// arrives. Dropping the future loses no bytes (the next read returns
-    /// them).
+    /// arrives. The first call arms a multishot receive that stays armed on
+    /// the socket, so later reads submit nothing; once it is armed, `read`
+    /// takes its bytes from it too, in order. Dropping the future loses no
+    /// bytes (the next read returns them).
     pub async fn read_buf(&self, dst: &mut bytes::BytesMut) -> io::Result<usize> {
         self.sock.read_buf(dst).await
     }
