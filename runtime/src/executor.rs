@@ -10,6 +10,7 @@ use std::sync::Arc;
 use slab::Slab;
 
 use crate::shared::Shared;
+use crate::task::contain::contain;
 use crate::task::raw::{self, Header, TaskRef, CANCELLED, COMPLETE, JOIN_HANDLE, SCHEDULED};
 use crate::task::{self, JoinHandle, TaskId, TaskInfo};
 
@@ -21,11 +22,26 @@ pub(crate) struct Executor {
     current: Cell<Option<NonNull<Header>>>,
     /// Set at shutdown: new tasks are cancelled at once.
     closed: Cell<bool>,
+    /// The loop's cross-thread half, closed at shutdown.
+    shared: Arc<Shared>,
+}
+
+/// Restores the current-task pointer when a poll ends, also by unwinding.
+struct CurrentGuard<'a> {
+    cell: &'a Cell<Option<NonNull<Header>>>,
+    prev: Option<NonNull<Header>>,
+}
+
+impl Drop for CurrentGuard<'_> {
+    fn drop(&mut self) {
+        self.cell.set(self.prev);
+    }
 }
 
 impl Executor {
-    pub(crate) fn new() -> Executor {
+    pub(crate) fn new(shared: Arc<Shared>) -> Executor {
         Executor {
+            shared,
             queue: RefCell::new(VecDeque::with_capacity(256)),
             registry: RefCell::new(Slab::with_capacity(256)),
             current: Cell::new(None),
@@ -90,9 +106,12 @@ impl Executor {
         if prev & CANCELLED != 0 {
             task.cancel();
         } else {
-            self.current.set(Some(task.ptr()));
+            let guard = CurrentGuard {
+                cell: &self.current,
+                prev: self.current.replace(Some(task.ptr())),
+            };
             let done = task.poll();
-            self.current.set(None);
+            drop(guard);
             if !done {
                 return;
             }
@@ -119,7 +138,9 @@ impl Executor {
             // while polled, never during this call.
             let waker = unsafe { (*header.join_waker.get()).take() };
             if let Some(w) = waker {
-                w.wake();
+                // The waker is user code: contained, as the rest of this
+                // bookkeeping must not be skipped by an unwind.
+                contain("a JoinHandle's waker", || w.wake());
             }
         } else {
             task.drop_output();
@@ -128,22 +149,31 @@ impl Executor {
 
     /// Cancels every live task (their destructors run, their handles say
     /// `Cancelled`) and empties the queues; new spawns are refused.
-    pub(crate) fn shutdown(&self, shared: &Shared) {
+    ///
+    /// One task at a time: each leaves the registry only as it is
+    /// cancelled, and the user code of each (destructor, join waker) is
+    /// contained, so the registry never lets go of a task whose future is
+    /// alive, and the remote queue is always closed at the end.
+    pub(crate) fn shutdown(&self) {
         self.closed.set(true);
         loop {
-            let tasks: Vec<TaskRef> = self.registry.borrow_mut().drain().collect();
-            if tasks.is_empty() {
+            let next = {
+                let mut reg = self.registry.borrow_mut();
+                let key = reg.iter().next().map(|(k, _)| k);
+                key.map(|k| reg.remove(k))
+            };
+            let Some(task) = next else {
                 break;
-            }
-            for t in &tasks {
-                t.header().registry_key.set(usize::MAX);
-                t.cancel();
-                self.complete(t);
-            }
+            };
+            task.header().registry_key.set(usize::MAX);
+            task.cancel();
+            self.complete(&task);
+            contain("dropping a cancelled task", || drop(task));
         }
         let queued: Vec<TaskRef> = self.queue.borrow_mut().drain(..).collect();
-        drop(queued);
-        drop(shared.close());
+        contain("dropping the run queue", || drop(queued));
+        let remote = self.shared.close();
+        contain("dropping the remote queue", || drop(remote));
     }
 
     pub(crate) fn current_info(&self) -> Option<TaskInfo> {
@@ -164,5 +194,14 @@ impl Executor {
 
     pub(crate) fn live_tasks(&self) -> usize {
         self.registry.borrow().len()
+    }
+}
+
+impl Drop for Executor {
+    fn drop(&mut self) {
+        // Normally a no-op (the loop's shutdown ran). If it did not finish,
+        // the tasks left are cancelled here, on the owner thread (the
+        // executor is not Send), before their registry references go.
+        self.shutdown();
     }
 }

@@ -35,14 +35,20 @@ impl AsRawFd for RingFd {
 impl Drop for RingFd {
     fn drop(&mut self) {
         let fd = self.fd;
-        let closed = context::with_current(|h| match h.map(|h| h.driver.try_borrow_mut()) {
-            Some(Ok(mut driver)) => {
-                driver.close_fd(fd);
-                true
+        let handed_over = context::with_current(|h| {
+            let h = h?;
+            match h.driver.try_borrow_mut() {
+                Ok(mut driver) => driver.close_fd(fd),
+                // Dropped by user code running inside the driver (a waker
+                // or a buffer dropped during a poll or a completion): SQEs
+                // for this fd may still be queued, so closing it now could
+                // let them reach a reused fd number. The driver closes it
+                // through the ring before it next submits.
+                Err(_) => h.deferred_closes.push(fd),
             }
-            _ => false,
+            Some(())
         });
-        if !closed {
+        if handed_over.is_none() {
             // No loop runs here, so every SQE of this thread was submitted
             // when its loop stopped: a direct close cannot race one.
             // SAFETY: we own `fd` and close it once.

@@ -11,14 +11,17 @@ use std::time::{Duration, Instant};
 
 use crate::blocking::Pool;
 use crate::context;
-use crate::driver::Driver;
+use crate::driver::{DeferredCloses, Driver};
 use crate::executor::Executor;
 use crate::shared::Shared;
+use crate::task::contain::contain;
 use crate::task::JoinHandle;
 use crate::time::wheel::Wheel;
 
 pub(crate) struct Handle {
     pub(crate) driver: RefCell<Driver>,
+    /// Where an fd dropped while `driver` is borrowed waits to be closed.
+    pub(crate) deferred_closes: Rc<DeferredCloses>,
     pub(crate) timers: RefCell<Wheel>,
     pub(crate) exec: Executor,
     pub(crate) shared: Arc<Shared>,
@@ -39,9 +42,10 @@ impl Handle {
         event_interval: u32,
     ) -> Handle {
         Handle {
+            deferred_closes: driver.deferred_closes(),
             driver: RefCell::new(driver),
             timers: RefCell::new(Wheel::new()),
-            exec: Executor::new(),
+            exec: Executor::new(shared.clone()),
             shared,
             blocking,
             start: Instant::now(),
@@ -121,12 +125,16 @@ impl Handle {
     /// the blocking pool. Safe to call more than once.
     pub(crate) fn shutdown(self: &Rc<Self>) {
         let _enter = context::enter_unchecked(self);
-        self.exec.shutdown(&self.shared);
+        self.exec.shutdown();
         self.driver.borrow_mut().shutdown();
         let mut wakes = Vec::new();
         self.driver.borrow_mut().take_wakes(&mut wakes);
-        drop(wakes);
-        *self.timers.borrow_mut() = Wheel::new();
+        for w in wakes {
+            contain("dropping a waker at shutdown", || drop(w));
+        }
+        let timers = std::mem::replace(&mut *self.timers.borrow_mut(), Wheel::new());
+        contain("dropping the timers at shutdown", || drop(timers));
+        self.shared.release_eventfd();
         self.blocking.shutdown();
     }
 }

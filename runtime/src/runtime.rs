@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use crate::blocking::Pool;
 use crate::context;
-use crate::driver::{build_ring, Driver, DriverStats, RingFeatures, DEFAULT_READ_BUFS};
+use crate::driver::{
+    build_ring, Driver, DriverStats, RingFeatures, DEFAULT_READ_BUFS, SHUTDOWN_GRACE,
+};
 use crate::error::RuntimeError;
 use crate::handle::Handle;
 use crate::shared::Shared;
@@ -46,6 +48,7 @@ pub struct Builder {
     blocking_keep_alive: Duration,
     blocking_thread_name: String,
     read_buffers: (u16, u32),
+    shutdown_grace: Duration,
 }
 
 impl Default for Builder {
@@ -59,6 +62,7 @@ impl Default for Builder {
             blocking_keep_alive: Duration::from_secs(10),
             blocking_thread_name: "ringio-blocking".into(),
             read_buffers: DEFAULT_READ_BUFS,
+            shutdown_grace: SHUTDOWN_GRACE,
         }
     }
 }
@@ -127,6 +131,17 @@ impl Builder {
         self
     }
 
+    /// How long dropping the runtime waits for the kernel to finish the
+    /// operations it cancelled (default 10 s). An operation the kernel does
+    /// not give up (a read from a hung FUSE or network file system, say)
+    /// would otherwise hold the drop forever; past this grace the loop
+    /// leaks the ring and every buffer such an operation may still write,
+    /// rather than free memory under the kernel, logs an error, and returns.
+    pub fn shutdown_grace(mut self, grace: Duration) -> Builder {
+        self.shutdown_grace = grace;
+        self
+    }
+
     /// Creates the loop: the ring, its eventfd and the blocking pool.
     ///
     /// Fails with [`RuntimeError::Unavailable`] naming the cause and remedy
@@ -169,6 +184,7 @@ impl Builder {
         let shared = Arc::new(Shared::new()?);
         let mut driver = Driver::new(ring, features, shared.eventfd());
         driver.set_read_buffers(count, size);
+        driver.set_shutdown_grace(self.shutdown_grace);
         let pool = Arc::new(Pool::new(
             self.max_blocking_threads,
             self.blocking_keep_alive,
@@ -197,7 +213,7 @@ impl Builder {
 /// assert_eq!(out, "from a task");
 /// ```
 pub struct Runtime {
-    handle: Rc<Handle>,
+    pub(crate) handle: Rc<Handle>,
 }
 
 impl std::fmt::Debug for Runtime {

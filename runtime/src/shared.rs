@@ -21,6 +21,10 @@ unsafe impl Send for RemoteTask {}
 struct Remote {
     tasks: Vec<RemoteTask>,
     closed: bool,
+    /// The loop's eventfd; `None` once the loop shut down, so a waker or
+    /// `JoinHandle` that outlives the loop does not keep it open. Inside
+    /// the mutex so that closing it cannot race a write to its number.
+    eventfd: Option<OwnedFd>,
 }
 
 /// Cross-thread half of one loop. Held by every task header (as `Arc`), by
@@ -28,9 +32,11 @@ struct Remote {
 pub(crate) struct Shared {
     remote: Mutex<Remote>,
     /// Set once the eventfd was written and not yet consumed by the loop:
-    /// later wakes skip the syscall.
+    /// later wakes skip the syscall (and the lock).
     notified: AtomicBool,
-    eventfd: OwnedFd,
+    /// The eventfd's number, for the driver's armed read (valid until
+    /// [`Shared::release_eventfd`], which runs after the driver shut down).
+    eventfd_raw: RawFd,
 }
 
 impl Shared {
@@ -44,15 +50,16 @@ impl Shared {
             remote: Mutex::new(Remote {
                 tasks: Vec::new(),
                 closed: false,
+                // SAFETY: `fd` is a fresh descriptor owned by nobody else.
+                eventfd: Some(unsafe { OwnedFd::from_raw_fd(fd) }),
             }),
             notified: AtomicBool::new(false),
-            // SAFETY: `fd` is a fresh descriptor owned by nobody else.
-            eventfd: unsafe { OwnedFd::from_raw_fd(fd) },
+            eventfd_raw: fd,
         })
     }
 
     pub(crate) fn eventfd(&self) -> RawFd {
-        self.eventfd.as_raw_fd()
+        self.eventfd_raw
     }
 
     fn lock(&self) -> MutexGuard<'_, Remote> {
@@ -76,11 +83,16 @@ impl Shared {
     /// Wakes the loop if it is (or is about to be) parked in the ring.
     pub(crate) fn notify(&self) {
         if !self.notified.swap(true, Ordering::AcqRel) {
+            let remote = self.lock();
+            let Some(fd) = &remote.eventfd else {
+                return;
+            };
             let one: u64 = 1;
-            // SAFETY: writes 8 bytes from a live u64 to our own eventfd.
+            // SAFETY: writes 8 bytes from a live u64 to our own eventfd,
+            // kept open by the lock we hold.
             let n = unsafe {
                 libc::write(
-                    self.eventfd.as_raw_fd(),
+                    fd.as_raw_fd(),
                     (&one as *const u64).cast(),
                     std::mem::size_of::<u64>(),
                 )
@@ -110,5 +122,12 @@ impl Shared {
             .into_iter()
             .map(|RemoteTask(t)| t)
             .collect()
+    }
+
+    /// Closes the eventfd (after the loop's driver shut down, so no read is
+    /// armed on it); later wakes do nothing.
+    pub(crate) fn release_eventfd(&self) {
+        let fd = self.lock().eventfd.take();
+        drop(fd);
     }
 }

@@ -29,10 +29,24 @@
 //! completions kept aside with `IORING_FEAT_NODROP`), the driver enters the
 //! kernel with `GETEVENTS` to flush them and drains again.
 //!
+//! **Closing fds.** An fd that ring operations used is closed through the
+//! ring (`IORING_OP_CLOSE`), queued after every SQE already queued for it,
+//! so no queued SQE can reach a reused fd number. When its owner is dropped
+//! while the driver is borrowed (user code inside the driver: a waker or an
+//! op's buffer dropped during a poll or a completion), the fd goes to the
+//! [`DeferredCloses`] list instead, and the driver queues its close before
+//! it next hands SQEs to the kernel. It is never closed directly while the
+//! loop runs.
+//!
 //! **Shutdown.** Dropping the runtime cancels every entry still in the
 //! kernel and waits for all their CQEs before the ring is unmapped. If the
-//! kernel does not answer within [`SHUTDOWN_GRACE`], the remaining data and
-//! the ring are leaked rather than freed under the kernel.
+//! kernel does not answer within the grace period ([`SHUTDOWN_GRACE`] by
+//! default), the driver *gives up*: from then on nothing the kernel may
+//! still write is ever freed. The data of entries ignored at that moment is
+//! leaked; an op future still alive then (returned out of `block_on`) that
+//! is dropped later leaks its data instead of moving it into the slab; the
+//! slab itself, the eventfd buffer (if its read is still armed), the
+//! provided-buffer pool and the ring are never freed.
 
 pub(crate) mod bufring;
 mod lifecycle;
@@ -44,6 +58,7 @@ pub use setup::RingFeatures;
 pub(crate) use lifecycle::Cqe;
 pub(crate) use setup::build_ring;
 
+use std::cell::RefCell;
 use std::io;
 use std::mem::ManuallyDrop;
 use std::os::fd::RawFd;
@@ -67,6 +82,23 @@ pub(crate) const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// `IORING_ENTER_GETEVENTS`.
 const ENTER_GETEVENTS: u32 = 1;
+
+/// Fds whose owners were dropped while the driver was borrowed; the driver
+/// closes them through the ring before it next submits (see the module
+/// docs). Shared (`Rc`) by the driver and the loop's handle.
+#[derive(Debug, Default)]
+pub(crate) struct DeferredCloses(RefCell<Vec<RawFd>>);
+
+impl DeferredCloses {
+    /// Queues `fd`, which the caller owns and gives up, for closing.
+    pub(crate) fn push(&self, fd: RawFd) {
+        self.0.borrow_mut().push(fd);
+    }
+
+    fn take(&self) -> Vec<RawFd> {
+        std::mem::take(&mut *self.0.borrow_mut())
+    }
+}
 
 /// Counters of the driver's rarer paths, for tests and diagnostics.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +137,13 @@ pub(crate) struct Driver {
     leaked: bool,
     /// The provided-buffer pool for receives, registered on first use.
     read_bufs: ReadBufs,
+    /// Fds to close through the ring before the next submission.
+    deferred: Rc<DeferredCloses>,
+    /// How long shutdown waits for cancelled operations before giving up.
+    shutdown_grace: Duration,
+    /// Tests: cancels are not sent, as if the kernel ignored them.
+    #[cfg(test)]
+    pub(crate) ignore_cancels: bool,
 }
 
 /// The state of the driver's provided-buffer pool.
@@ -141,6 +180,27 @@ impl Driver {
                 count: DEFAULT_READ_BUFS.0,
                 size: DEFAULT_READ_BUFS.1,
             },
+            deferred: Rc::default(),
+            shutdown_grace: SHUTDOWN_GRACE,
+            #[cfg(test)]
+            ignore_cancels: false,
+        }
+    }
+
+    /// The list where fds dropped during a borrow of the driver wait.
+    pub(crate) fn deferred_closes(&self) -> Rc<DeferredCloses> {
+        self.deferred.clone()
+    }
+
+    /// Sets how long shutdown waits for cancelled operations.
+    pub(crate) fn set_shutdown_grace(&mut self, grace: Duration) {
+        self.shutdown_grace = grace;
+    }
+
+    /// Queues the closes deferred during borrows (see [`DeferredCloses`]).
+    fn close_deferred(&mut self) {
+        for fd in self.deferred.take() {
+            self.close_fd(fd);
         }
     }
 
@@ -313,6 +373,7 @@ impl Driver {
 
     /// Submits what is queued and collects completions, without blocking.
     pub(crate) fn poll_nonblocking(&mut self) -> io::Result<()> {
+        self.close_deferred();
         let pending = !self.ring.submission().is_empty();
         if pending || self.in_flight > 0 {
             self.enter_getevents()?;
@@ -324,6 +385,7 @@ impl Driver {
     /// Parks the loop in one `io_uring_enter`: submits what is queued and
     /// waits for a completion, a remote wake (eventfd) or `timeout`.
     pub(crate) fn park(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        self.close_deferred();
         self.arm_eventfd()?;
         let res = match timeout {
             Some(d) if d.is_zero() => return self.poll_nonblocking(),
@@ -464,6 +526,12 @@ impl Driver {
         let Some(entry) = self.ops.get_mut(key) else {
             return;
         };
+        if self.leaked && entry.in_kernel() {
+            // Shutdown gave up on this operation: the kernel may still write
+            // the data, and nobody reaps its CQE any more. Never free it.
+            std::mem::forget(data);
+            return;
+        }
         match entry {
             Lifecycle::Completed(c) => {
                 let c = *c;
@@ -493,6 +561,10 @@ impl Driver {
 
     fn cancel(&mut self, key: usize) {
         if self.closed {
+            return;
+        }
+        #[cfg(test)]
+        if self.ignore_cancels {
             return;
         }
         let sqe = opcode::AsyncCancel::new(key as u64)
@@ -525,6 +597,7 @@ impl Driver {
     /// Hands every queued SQE to the kernel (before the loop stops running,
     /// so that nothing queued can outlive the fds it names).
     pub(crate) fn submit_pending(&mut self) -> io::Result<()> {
+        self.close_deferred();
         if self.ring.submission().is_empty() {
             return Ok(());
         }
@@ -545,14 +618,20 @@ impl Driver {
         for key in keys {
             self.cancel(key);
         }
-        if self.eventfd_armed {
+        #[cfg(test)]
+        let send_cancel = !self.ignore_cancels;
+        #[cfg(not(test))]
+        let send_cancel = true;
+        if self.eventfd_armed && send_cancel {
             let sqe = opcode::AsyncCancel::new(EVENTFD_KEY)
                 .build()
                 .user_data(IGNORE_KEY);
             let _ = self.push(sqe);
         }
+        // Closes deferred until now go after everything queued.
+        self.close_deferred();
         self.closed = true;
-        let deadline = Instant::now() + SHUTDOWN_GRACE;
+        let deadline = Instant::now() + self.shutdown_grace;
         while self.in_flight > 0 || self.eventfd_armed {
             if Instant::now() >= deadline {
                 tracing::error!(
@@ -642,16 +721,31 @@ fn dispatch(
 impl Drop for Driver {
     fn drop(&mut self) {
         self.shutdown();
+        // Every SQE went to the kernel and completed (or was given up on):
+        // closing directly cannot race a queued one any more.
+        for fd in self.deferred.take() {
+            // SAFETY: the owner gave `fd` up to the list; closed once, here.
+            unsafe { libc::close(fd) };
+        }
         if !self.leaked {
             // SAFETY: shutdown saw every CQE, so the kernel touches no memory
             // of ours any more; the ring is dropped exactly once, here.
             unsafe { ManuallyDrop::drop(&mut self.ring) };
-        } else if let ReadBufs::Ready(r) = std::mem::replace(&mut self.read_bufs, ReadBufs::Off) {
-            // The kernel may still fill these buffers: never free them.
+            return;
+        }
+        // Shutdown gave up: the kernel may still write into anything an
+        // unanswered operation named. Never free any of it.
+        std::mem::forget(std::mem::take(&mut self.ops));
+        if self.eventfd_armed {
+            std::mem::forget(std::mem::replace(&mut self.eventfd_buf, Box::new(0)));
+        }
+        if let ReadBufs::Ready(r) = std::mem::replace(&mut self.read_bufs, ReadBufs::Off) {
             std::mem::forget(r);
         }
     }
 }
 
+#[cfg(test)]
+mod shutdown_tests;
 #[cfg(test)]
 mod tests;

@@ -45,7 +45,7 @@ impl JoinError {
     /// The panic message, when the task panicked with a string.
     pub fn panic_message(&self) -> Option<&str> {
         match self {
-            JoinError::Panic(p) => Some(super::raw::panic_message(&**p)),
+            JoinError::Panic(p) => Some(super::contain::panic_message(&**p)),
             JoinError::Cancelled => None,
         }
     }
@@ -56,7 +56,11 @@ impl fmt::Debug for JoinError {
         match self {
             JoinError::Cancelled => f.write_str("JoinError::Cancelled"),
             JoinError::Panic(p) => {
-                write!(f, "JoinError::Panic({:?})", super::raw::panic_message(&**p))
+                write!(
+                    f,
+                    "JoinError::Panic({:?})",
+                    super::contain::panic_message(&**p)
+                )
             }
         }
     }
@@ -67,7 +71,7 @@ impl fmt::Display for JoinError {
         match self {
             JoinError::Cancelled => f.write_str("task was cancelled before it finished"),
             JoinError::Panic(p) => {
-                write!(f, "task panicked: {}", super::raw::panic_message(&**p))
+                write!(f, "task panicked: {}", super::contain::panic_message(&**p))
             }
         }
     }

@@ -36,11 +36,34 @@
 //! entry at a time (the `SCHEDULED` bit is cleared before the poll, so a
 //! wake during the poll queues it again rather than re-entering it).
 //!
-//! Panics in `poll` (and in the future's destructor) are caught and stored
-//! as `JoinError::Panic`; they never unwind into the loop.
+//! **Panics.** User code runs inside this machinery in four places: the
+//! future's `poll`, the future's destructor, the destructor of an output or
+//! panic payload nobody reads, and the wakers the executor wakes or drops
+//! (a `JoinHandle`'s waker). None of them may unwind through the executor,
+//! which would skip restoring its invariants; each runs inside a guard
+//! ([`contain`]):
+//!
+//! - a panic in `poll` is the task's result: `JoinError::Panic`;
+//! - a panic in the destructor of a task being cancelled (`abort()`, loop
+//!   shutdown) is its result too: `JoinError::Panic` with that message, not
+//!   `Cancelled`; after a task finished, a panic while dropping its future
+//!   is reported (tracing) and the output stands;
+//! - a panic payload is dropped inside a guard of its own, and the payload
+//!   of a panic in *that* destructor is leaked, never dropped;
+//! - the futures are dropped in place (they are pinned), never moved first;
+//! - the executor's current-task pointer is restored by a drop guard, so
+//!   `current_task()` never reads a task that is gone;
+//! - shutdown cancels tasks one at a time, each taken out of the registry
+//!   only when it is cancelled, with the user code of each (destructor,
+//!   join waker) contained; so no unwind can drop the registry reference of
+//!   a task whose future is still alive (that reference keeps a `!Send`
+//!   future from being freed on a foreign thread), and the remote queue is
+//!   always closed at the end. Whatever the executor still holds when it is
+//!   dropped (on the owner thread, it is `!Send`) is cancelled there too.
 
 mod as_completed;
 mod builder;
+pub(crate) mod contain;
 mod finished;
 mod gather;
 mod group;

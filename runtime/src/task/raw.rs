@@ -2,17 +2,16 @@
 //! output, reached through a type-erased vtable. See the module docs of
 //! [`crate::task`] for the states and the soundness argument.
 
-use std::any::Any;
 use std::cell::{Cell, UnsafeCell};
 use std::future::Future;
 use std::mem;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::ptr::NonNull;
 use std::sync::atomic::{fence, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
+use super::contain::{call_catching, drop_catching, report};
 use super::join::JoinError;
 use super::waker::waker_ref;
 use super::TaskId;
@@ -132,13 +131,18 @@ impl<F: Future + 'static> TaskCell<F> {
         // SAFETY: the future lives inside a heap cell that never moves
         // until it is dropped in place below or in `cancel`.
         let pinned = unsafe { Pin::new_unchecked(future) };
-        let result = catch_unwind(AssertUnwindSafe(|| pinned.poll(&mut cx)));
+        let result = call_catching(|| pinned.poll(&mut cx));
         let finished = match result {
             Ok(Poll::Pending) => return false,
             Ok(Poll::Ready(output)) => Ok(output),
             Err(payload) => Err(JoinError::Panic(payload)),
         };
-        finish(stage, Stage::Finished(finished));
+        // The output (or the poll's panic) stands; a panic in the finished
+        // future's destructor is reported, as tokio does.
+        if let Err(p) = take_future(stage) {
+            report("a finished task's destructor", p);
+        }
+        *stage = Stage::Finished(finished);
         true
     }
 
@@ -149,7 +153,12 @@ impl<F: Future + 'static> TaskCell<F> {
         // SAFETY: forwarded from the caller.
         let stage = unsafe { Self::stage(ptr) };
         if matches!(stage, Stage::Running(_)) {
-            finish(stage, Stage::Finished(Err(JoinError::Cancelled)));
+            // A panic in the destructor of a cancelled task is its result.
+            let out = match take_future(stage) {
+                Ok(()) => JoinError::Cancelled,
+                Err(p) => JoinError::Panic(p),
+            };
+            *stage = Stage::Finished(Err(out));
         }
     }
 
@@ -181,7 +190,9 @@ impl<F: Future + 'static> TaskCell<F> {
                 let id = unsafe { ptr.as_ref() }.id;
                 tracing::warn!(task = %id, "a task panicked and nobody holds its JoinHandle");
             }
-            drop_quietly(out);
+            if let Err(p) = drop_catching(out) {
+                report("the destructor of a task's unread output", p);
+            }
         }
     }
 
@@ -195,32 +206,14 @@ impl<F: Future + 'static> TaskCell<F> {
     }
 }
 
-/// Replaces a `Running` stage, dropping the future without letting a panic
-/// in its destructor escape into the loop.
-fn finish<F: Future>(stage: &mut Stage<F>, next: Stage<F>) {
-    let old = mem::replace(stage, Stage::Consumed);
-    drop_quietly(old);
-    *stage = next;
-}
-
-fn drop_quietly<T>(value: T) {
-    if let Err(payload) = catch_unwind(AssertUnwindSafe(move || drop(value))) {
-        tracing::error!(
-            panic = %panic_message(&*payload),
-            "a task's destructor panicked; the panic was contained"
-        );
-    }
-}
-
-/// The text of a panic payload, when it has one.
-pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> &str {
-    if let Some(s) = payload.downcast_ref::<&'static str>() {
-        s
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s
-    } else {
-        "<non-string panic payload>"
-    }
+/// Drops a `Running` stage's future in place, leaving `Consumed`; a panic
+/// in its destructor is caught and returned (never unwinds into the loop).
+///
+/// The future is pinned, so it is dropped where it lies (never moved out
+/// first): the assignment drops the old value in place, and if that drop
+/// unwinds, the new value is still written.
+fn take_future<F: Future>(stage: &mut Stage<F>) -> Result<(), super::contain::Payload> {
+    call_catching(|| *stage = Stage::Consumed)
 }
 
 /// Adds a reference.

@@ -3,12 +3,12 @@
 
 use std::fmt;
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::{pin, Pin};
+use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use super::error::{ChildError, Failure};
 use super::Shared;
+use crate::task::contain::{call_catching, drop_catching};
 use crate::task::{JoinError, JoinHandle, TaskId};
 
 /// Membership of one child in its group. It lives inside the child's
@@ -26,29 +26,73 @@ impl<E> Drop for Member<E> {
 }
 
 /// The body of a child task: runs `future`, and hands an `Err` or a panic to
-/// the group instead of to the handle (which then gets `None`).
-pub(super) async fn run_child<T, E, F>(member: Member<E>, future: F) -> Option<T>
+/// the group instead of to the handle (which then gets `None`). A panic in
+/// the future's destructor, whenever it runs (after it finished, or when
+/// the child is cancelled), is a failure of the group too.
+pub(super) fn run_child<T, E, F>(member: Member<E>, future: F) -> Child<F, E>
 where
     F: Future<Output = Result<T, E>>,
 {
-    let mut future = pin!(future);
-    let outcome = std::future::poll_fn(|cx| {
+    Child {
+        future: Some(Box::pin(future)),
+        member,
+    }
+}
+
+/// The future of [`run_child`]. The user's future is boxed so that it can
+/// be dropped early, in place, under a guard, without unsafe pinning.
+pub(super) struct Child<F, E> {
+    future: Option<Pin<Box<F>>>,
+    member: Member<E>,
+}
+
+impl<F, E> Child<F, E> {
+    /// Drops the user's future; a panic in its destructor fails the group.
+    fn drop_future(&mut self) {
+        if let Some(f) = self.future.take() {
+            if let Err(payload) = drop_catching(f) {
+                self.member.group.fail(Failure::Panic(payload));
+            }
+        }
+    }
+}
+
+impl<T, E, F> Future for Child<F, E>
+where
+    F: Future<Output = Result<T, E>>,
+{
+    type Output = Option<T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        let this = &mut *self;
+        let Some(future) = this.future.as_mut() else {
+            return Poll::Ready(None);
+        };
         // A panic is a failure of this child, which the group reports; it
         // must not unwind into the loop (which would lose it).
-        match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
-            Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(Ok(v))) => Poll::Ready(Ok(v)),
-            Ok(Poll::Ready(Err(e))) => Poll::Ready(Err(Failure::Error(e))),
-            Err(payload) => Poll::Ready(Err(Failure::Panic(payload))),
-        }
-    })
-    .await;
-    match outcome {
-        Ok(v) => Some(v),
-        Err(failure) => {
-            member.group.fail(failure);
-            None
-        }
+        let outcome = match call_catching(|| future.as_mut().poll(cx)) {
+            Ok(Poll::Pending) => return Poll::Pending,
+            Ok(Poll::Ready(Ok(v))) => Ok(v),
+            Ok(Poll::Ready(Err(e))) => Err(Failure::Error(e)),
+            Err(payload) => Err(Failure::Panic(payload)),
+        };
+        let out = match outcome {
+            Ok(v) => Some(v),
+            Err(failure) => {
+                this.member.group.fail(failure);
+                None
+            }
+        };
+        this.drop_future();
+        Poll::Ready(out)
+    }
+}
+
+impl<F, E> Drop for Child<F, E> {
+    fn drop(&mut self) {
+        // Cancelled (or the loop shut down) while running: the cleanup
+        // panic goes to the group before the member leaves it.
+        self.drop_future();
     }
 }
 

@@ -9,12 +9,13 @@ pub use error::{ChildError, Failure, GroupError, SpawnError};
 use std::cell::RefCell;
 use std::fmt;
 use std::future::{poll_fn, Future};
-use std::pin::pin;
+use std::pin::{pin, Pin};
 use std::rc::Rc;
 use std::task::{Poll, Waker};
 
 use slab::Slab;
 
+use super::contain::call_catching;
 use super::{AbortHandle, Builder};
 use child::{run_child, Member};
 
@@ -198,6 +199,17 @@ impl<E> Shared<E> {
     }
 }
 
+/// Drops the body's future in place; a panic in its destructor is a
+/// failure of the group (it must not escape `run` and lose the failures
+/// already collected).
+fn drop_body<B, E>(mut body: Pin<&mut Option<B>>, shared: &Shared<E>) {
+    if body.is_some() {
+        if let Err(payload) = call_catching(|| body.set(None)) {
+            shared.fail(Failure::Panic(payload));
+        }
+    }
+}
+
 /// Aborts the children if `run`'s future is dropped (or the body panics)
 /// before they ended.
 struct AbortOnDrop<E>(Shared<E>);
@@ -245,17 +257,17 @@ impl<E: 'static> TaskGroup<E> {
                 if let Some(fut) = body.as_mut().as_pin_mut() {
                     // Not under a borrow: the body spawns into the group.
                     if let Poll::Ready(result) = fut.poll(cx) {
-                        body.set(None);
                         match result {
                             Ok(v) => output = Some(v),
                             Err(e) => shared.fail(Failure::Error(e)),
                         }
+                        drop_body(body.as_mut(), &shared);
                     }
                 }
             }
             if shared.0.borrow().aborted {
                 // Cancel the body and every child.
-                body.set(None);
+                drop_body(body.as_mut(), &shared);
                 shared.cancel_children();
             }
             if body.is_none() && shared.0.borrow().children.is_empty() {
