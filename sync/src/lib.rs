@@ -18,14 +18,21 @@
 //!
 //! # Guarantees
 //!
-//! - **FIFO hand-off.** A lock, permit or queue item released while tasks
-//!   wait is handed to the first waiter in the same critical section; a
-//!   newcomer (including `try_lock`, `try_acquire`, `get_nowait`) never takes
-//!   it first.
+//! - **FIFO hand-off.** A lock or permit released while tasks wait is
+//!   handed to the first waiter in the same critical section; a newcomer
+//!   (including `try_lock`, `try_acquire`) never takes it first.
+//! - **Queues follow asyncio's model.** An item put is in the queue at once
+//!   (counted by `qsize`, takeable by `get_nowait`), and it wakes the first
+//!   waiting getter, which takes the head *in the queue's own order* when it
+//!   runs (so a `PriorityQueue` hands out its smallest item even to getters
+//!   that waited before the items came). A get wakes the first waiting
+//!   putter the same way. The status calls and the `_nowait` calls always
+//!   agree: `if !q.empty() { q.get_nowait() }` never fails.
 //! - **Cancellation is dropping, and loses nothing.** Dropping a waiting
 //!   `lock`, `acquire`, `get`, `put` or `wait` future gives up its place. If
-//!   it had already been handed something (the lock, permits, an item, a
-//!   condition's notification), that passes on to the next waiter.
+//!   it had already been handed something (the lock, permits, a
+//!   condition's notification) or woken for a queue's item or room, that
+//!   passes on to the next waiter.
 //! - **No lost wake-ups.** Each primitive keeps its state and its waiters
 //!   behind one mutex; a waiter registers under the same lock that the
 //!   releaser takes, and a hand-off stays put until its waiter collects it.

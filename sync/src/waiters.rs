@@ -179,15 +179,6 @@ impl<W> WaitList<W> {
         }
     }
 
-    /// Calls `f` on the payload of every notified (not yet collected) entry.
-    pub(crate) fn for_each_notified(&mut self, mut f: impl FnMut(&mut W)) {
-        for slot in &mut self.slots {
-            if let Slot::Notified { data } = slot {
-                f(data);
-            }
-        }
-    }
-
     /// The owner of `key` checks on its entry: a notified entry is freed and
     /// its payload returned; a waiting one has its waker updated.
     pub(crate) fn poll(&mut self, key: Key, waker: &Waker) -> Option<W> {

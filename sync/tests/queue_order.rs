@@ -121,27 +121,84 @@ fn waiting_putters_are_served_in_arrival_order() {
 }
 
 #[test]
-fn a_newcomer_does_not_take_an_item_handed_to_a_waiting_getter() {
+fn getters_woken_in_one_turn_take_items_in_priority_order() {
+    // asyncio: put 5, 1, 3 with three getters waiting; they get 1, 3, 5.
+    let q = PriorityQueue::new(0);
+    let mut getters: Vec<_> = (0..3).map(|_| q.get()).collect();
+    for g in &mut getters {
+        pending(g);
+    }
+    for i in [5, 1, 3] {
+        assert!(q.put_nowait(i).is_ok());
+    }
+    let got: Vec<_> = getters.iter_mut().map(|g| ready(g)).collect();
+    assert_eq!(got, [Ok(1), Ok(3), Ok(5)]);
+}
+
+#[test]
+fn getters_woken_in_one_turn_take_items_last_in_first_out() {
+    // asyncio: put 1, 2, 3 with three getters waiting on a LifoQueue: 3, 2, 1.
+    let q = LifoQueue::new(0);
+    let mut getters: Vec<_> = (0..3).map(|_| q.get()).collect();
+    for g in &mut getters {
+        pending(g);
+    }
+    for i in [1, 2, 3] {
+        assert!(q.put_nowait(i).is_ok());
+    }
+    let got: Vec<_> = getters.iter_mut().map(|g| ready(g)).collect();
+    assert_eq!(got, [Ok(3), Ok(2), Ok(1)]);
+}
+
+#[test]
+fn status_calls_agree_with_get_nowait_while_a_getter_waits() {
     let q = Queue::new(0);
     let mut waiting = q.get();
     pending(&mut waiting);
     assert!(q.put_nowait(7).is_ok());
-    // The item is the waiter's now; it still counts in qsize, as in asyncio.
+    // The item is in the queue, as in asyncio: counted and takeable.
     assert_eq!(q.qsize(), 1);
-    assert!(q.get_nowait().is_err());
-    assert_eq!(ready(&mut waiting), Ok(7));
+    assert!(!q.empty());
+    assert_eq!(q.get_nowait(), Ok(7));
+    // The woken getter found nothing and waits again; the next item is its.
+    pending(&mut waiting);
+    assert!(q.put_nowait(8).is_ok());
+    assert_eq!(ready(&mut waiting), Ok(8));
     assert_eq!(q.qsize(), 0);
 }
 
 #[test]
-fn a_newcomer_does_not_take_room_reserved_for_a_waiting_putter() {
+fn status_calls_agree_with_put_nowait_while_a_putter_waits() {
     let q = Queue::new(1);
     assert!(q.put_nowait(0).is_ok());
     let mut waiting = q.put(1);
     pending(&mut waiting);
     assert_eq!(q.get_nowait(), Ok(0));
-    assert!(q.full(), "the room is reserved for the waiting putter");
-    assert!(matches!(q.put_nowait(9), Err(TryPutError::Full(_))));
+    // The room is free, as in asyncio: not full, and put_nowait takes it.
+    assert!(!q.full());
+    assert!(q.put_nowait(9).is_ok());
+    assert!(q.full());
+    pending(&mut waiting);
+    assert_eq!(q.get_nowait(), Ok(9));
     assert_eq!(ready(&mut waiting), Ok(()));
     assert_eq!(q.get_nowait(), Ok(1));
+}
+
+#[test]
+fn a_woken_getter_that_is_dropped_passes_the_wake_on() {
+    let q = Queue::new(0);
+    let waker = common::CountingWaker::new();
+    let mut first = q.get();
+    let mut second = q.get();
+    assert!(common::poll_with(&mut first, &waker).is_pending());
+    assert!(common::poll_with(&mut second, &waker).is_pending());
+    assert!(q.put_nowait(1).is_ok());
+    assert_eq!(waker.count(), 1, "one put wakes one getter");
+    drop(first);
+    assert_eq!(
+        waker.count(),
+        2,
+        "the dropped getter's wake went to the next"
+    );
+    assert_eq!(ready(&mut second), Ok(1));
 }

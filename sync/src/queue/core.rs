@@ -1,25 +1,29 @@
 //! The queue machinery shared by the three kinds of queue, and the futures of
 //! `put`, `get` and `join`.
 //!
-//! # Invariants (under the state's mutex)
+//! # Model (asyncio's)
 //!
-//! - `getters` is non-empty only while there are no items: a new item goes
-//!   straight into the first getter's entry (`handed` counts those), so a
-//!   getter that arrives later never takes it first.
-//! - `putters` is non-empty only while the queue is full. When room appears,
-//!   it is reserved for the first putter (`reserved` counts those), which puts
-//!   its item when it runs; nobody else can take the room meanwhile.
-//! - `qsize = items + handed`: an item handed to a getter that has not run
-//!   yet still counts, as it does in asyncio (where it sits in the deque until
-//!   the getter runs). `full` also counts reserved room, so `maxsize` is never
-//!   exceeded.
+//! - An item put is in the queue at once: counted by `qsize`, takeable by
+//!   `get_nowait`, and taken in the queue's own order (FIFO, LIFO, smallest
+//!   first). A put wakes the first waiting getter; the woken getter takes the
+//!   head of the queue *when it runs*, so getters woken by several puts in
+//!   one turn receive the items in the queue's order, not in put order.
+//! - A get that takes an item wakes the first waiting putter; the woken
+//!   putter puts when it runs, if there is still room. Room is not reserved,
+//!   so `full()` and `put_nowait` always agree.
+//! - A woken waiter that finds nothing (the item or the room was taken by a
+//!   `_nowait` call meanwhile) waits again, at the back, as in asyncio.
+//! - `notified_getters` / `notified_putters` count the woken waiters that
+//!   have not run yet, so that each put (get) wakes one more waiter only
+//!   while there are items (room) left for it.
 //!
 //! # Cancellation
 //!
-//! - A dropped `get` never took an item: one already handed to it goes to the
-//!   next getter, or back into the queue as its oldest item (`Items::unpop`).
+//! - A dropped `get` never took an item. If it had been woken and not run,
+//!   the wake passes to the next getter, so nobody hangs with an item in the
+//!   queue.
 //! - A dropped `put` never put its item, as in asyncio: the item is only
-//!   moved into the queue by the `put` itself. Room reserved for it passes
+//!   moved into the queue by the `put` itself. A wake it had received passes
 //!   to the next putter. So a caller that retries a dropped put never
 //!   duplicates an item.
 
@@ -39,17 +43,14 @@ pub(crate) struct Core<T> {
 pub(crate) struct State<T> {
     items: Items<T>,
     maxsize: usize,
-    /// Items written into notified getters' entries, not yet collected.
-    handed: usize,
-    /// Room reserved for notified putters that have not put yet.
-    reserved: usize,
+    /// Getters woken for an item that have not run yet.
+    notified_getters: usize,
+    /// Putters woken for room that have not run yet.
+    notified_putters: usize,
     unfinished: usize,
     shut_down: bool,
-    /// Payload: where a put writes the item handed over.
-    getters: WaitList<Option<T>>,
-    /// Payload: whether room was reserved for the putter (else it was woken
-    /// by a shutdown).
-    putters: WaitList<bool>,
+    getters: WaitList<()>,
+    putters: WaitList<()>,
     joiners: WaitList<()>,
 }
 
@@ -59,47 +60,30 @@ impl<T> State<T> {
     }
 
     pub(crate) fn qsize(&self) -> usize {
-        self.items.len() + self.handed
+        self.items.len()
     }
 
     pub(crate) fn full(&self) -> bool {
-        self.maxsize > 0 && self.qsize() + self.reserved >= self.maxsize
+        self.maxsize > 0 && self.qsize() >= self.maxsize
     }
 
-    /// Adds a new item: to the first getter if one waits, else to the items.
-    fn deliver(&mut self, item: T, wakeups: &mut Wakeups) {
-        self.unfinished += 1;
-        self.hand_or_store(item, wakeups, Items::push);
-    }
-
-    fn hand_or_store(&mut self, item: T, wakeups: &mut Wakeups, store: fn(&mut Items<T>, T)) {
-        match self.getters.front_mut() {
-            Some(slot) => {
-                *slot = Some(item);
-                self.handed += 1;
-                wakeups.push(self.getters.notify_front());
-            }
-            None => store(&mut self.items, item),
+    /// Wakes waiting getters while there are items no woken getter will
+    /// take.
+    fn wake_getters(&mut self, wakeups: &mut Wakeups) {
+        while self.items.len() > self.notified_getters && !self.getters.is_empty() {
+            self.notified_getters += 1;
+            wakeups.push(self.getters.notify_front());
         }
     }
 
-    /// Reserves room for waiting putters, front first, while there is room.
-    fn admit_putters(&mut self, wakeups: &mut Wakeups) {
-        while !self.full() {
-            let Some(slot) = self.putters.front_mut() else {
-                break;
-            };
-            *slot = true;
-            self.reserved += 1;
+    /// Wakes waiting putters while there is room no woken putter will use.
+    fn wake_putters(&mut self, wakeups: &mut Wakeups) {
+        while !self.putters.is_empty()
+            && (self.maxsize == 0 || self.qsize() + self.notified_putters < self.maxsize)
+        {
+            self.notified_putters += 1;
             wakeups.push(self.putters.notify_front());
         }
-    }
-
-    /// Takes the next item out, letting a waiting putter in behind it.
-    fn take(&mut self, wakeups: &mut Wakeups) -> Option<T> {
-        let item = self.items.pop()?;
-        self.admit_putters(wakeups);
-        Some(item)
     }
 
     fn try_put(&mut self, item: T, wakeups: &mut Wakeups) -> Result<(), TryPutError<T>> {
@@ -108,14 +92,19 @@ impl<T> State<T> {
         } else if self.full() {
             Err(TryPutError::Full(QueueFull(item)))
         } else {
-            self.deliver(item, wakeups);
+            self.unfinished += 1;
+            self.items.push(item);
+            self.wake_getters(wakeups);
             Ok(())
         }
     }
 
     fn try_get(&mut self, wakeups: &mut Wakeups) -> Result<T, TryGetError> {
-        match self.take(wakeups) {
-            Some(item) => Ok(item),
+        match self.items.pop() {
+            Some(item) => {
+                self.wake_putters(wakeups);
+                Ok(item)
+            }
             None if self.shut_down => Err(TryGetError::ShutDown(QueueShutDown(()))),
             None => Err(TryGetError::Empty(QueueEmpty)),
         }
@@ -132,8 +121,8 @@ impl<T> Core<T> {
             state: Mutex::new(State {
                 items,
                 maxsize,
-                handed: 0,
-                reserved: 0,
+                notified_getters: 0,
+                notified_putters: 0,
                 unfinished: 0,
                 shut_down: false,
                 getters: WaitList::new(),
@@ -224,18 +213,14 @@ impl<T> Core<T> {
                 while let Some(item) = state.items.pop() {
                     drained.push(item);
                 }
-                state.getters.for_each_notified(|slot| {
-                    if let Some(item) = slot.take() {
-                        drained.push(item);
-                    }
-                });
-                state.handed = 0;
                 state.unfinished = state.unfinished.saturating_sub(drained.len());
                 if state.unfinished == 0 {
                     state.joiners.notify_all(&mut wakeups);
                 }
             }
+            state.notified_getters += state.getters.len();
             state.getters.notify_all(&mut wakeups);
+            state.notified_putters += state.putters.len();
             state.putters.notify_all(&mut wakeups);
         }
         wakeups.wake();
@@ -271,13 +256,10 @@ impl<T> Future for Put<'_, T> {
             if let Some(key) = this.key {
                 match state.putters.poll(key, cx.waker()) {
                     None => return Poll::Pending,
-                    Some(reserved) => {
+                    Some(()) => {
+                        // Woken for room: look again below.
                         this.key = None;
-                        if reserved {
-                            // Our room: `try_put` below takes it (or reports
-                            // a shutdown that came after the reservation).
-                            state.reserved -= 1;
-                        }
+                        state.notified_putters -= 1;
                     }
                 }
             }
@@ -289,7 +271,7 @@ impl<T> Future for Put<'_, T> {
                 Err(TryPutError::ShutDown(error)) => Poll::Ready(Err(error)),
                 Err(TryPutError::Full(QueueFull(item))) => {
                     this.item = Some(item);
-                    this.key = Some(state.putters.push_back(Some(cx.waker().clone()), false));
+                    this.key = Some(state.putters.push_back(Some(cx.waker().clone()), ()));
                     Poll::Pending
                 }
             }
@@ -305,10 +287,10 @@ impl<T> Drop for Put<'_, T> {
         let mut wakeups = Wakeups::new();
         {
             let mut state = self.core.state();
-            if let Some(Removed::Notified(true)) = state.putters.remove(key) {
-                // Room was reserved for us: hand it to the next putter.
-                state.reserved -= 1;
-                state.admit_putters(&mut wakeups);
+            if let Some(Removed::Notified(())) = state.putters.remove(key) {
+                // Woken for room we will not use: pass the wake on.
+                state.notified_putters -= 1;
+                state.wake_putters(&mut wakeups);
             }
         }
         wakeups.wake();
@@ -326,8 +308,8 @@ impl<T> std::fmt::Debug for Put<'_, T> {
 
 /// The future returned by `get`: resolves to the next item.
 ///
-/// Dropping it while it waits loses nothing: an item already handed to it goes
-/// to the next getter, or back into the queue as its oldest item.
+/// Dropping it while it waits loses nothing: it never took an item, and a
+/// wake it had received passes to the next getter.
 #[must_use = "futures do nothing unless polled"]
 pub struct Get<'a, T> {
     core: &'a Core<T>,
@@ -345,24 +327,19 @@ impl<T> Future for Get<'_, T> {
             if let Some(key) = this.key {
                 match state.getters.poll(key, cx.waker()) {
                     None => return Poll::Pending,
-                    Some(Some(item)) => {
+                    Some(()) => {
+                        // Woken for an item (or a shutdown): take the head
+                        // in the queue's own order below.
                         this.key = None;
-                        state.handed -= 1;
-                        // Collecting the item made room.
-                        state.admit_putters(&mut wakeups);
-                        drop(state);
-                        wakeups.wake();
-                        return Poll::Ready(Ok(item));
+                        state.notified_getters -= 1;
                     }
-                    // Woken by a shutdown: look again below.
-                    Some(None) => this.key = None,
                 }
             }
             match state.try_get(&mut wakeups) {
                 Ok(item) => Poll::Ready(Ok(item)),
                 Err(TryGetError::ShutDown(error)) => Poll::Ready(Err(error)),
                 Err(TryGetError::Empty(_)) => {
-                    this.key = Some(state.getters.push_back(Some(cx.waker().clone()), None));
+                    this.key = Some(state.getters.push_back(Some(cx.waker().clone()), ()));
                     Poll::Pending
                 }
             }
@@ -378,11 +355,10 @@ impl<T> Drop for Get<'_, T> {
         let mut wakeups = Wakeups::new();
         {
             let mut state = self.core.state();
-            if let Some(Removed::Notified(Some(item))) = state.getters.remove(key) {
-                // Handed an item we will not return: pass it on, or put it
-                // back where it came from. It still counts in qsize either way.
-                state.handed -= 1;
-                state.hand_or_store(item, &mut wakeups, Items::unpop);
+            if let Some(Removed::Notified(())) = state.getters.remove(key) {
+                // Woken for an item we will not take: pass the wake on.
+                state.notified_getters -= 1;
+                state.wake_getters(&mut wakeups);
             }
         }
         wakeups.wake();

@@ -65,19 +65,6 @@ impl<T> Items<T> {
             Items::Priority { heap, pop, .. } => pop(heap),
         }
     }
-
-    /// Puts back an item that was handed to a getter that was then dropped.
-    ///
-    /// Such an item was handed out while the queue was empty, so it is older
-    /// than every item now in the queue: it goes back to the front of a FIFO
-    /// queue and to the bottom of a stack (a priority queue ranks it anew).
-    pub(crate) fn unpop(&mut self, item: T) {
-        match self {
-            Items::Fifo(items) => items.push_front(item),
-            Items::Lifo(items) => items.insert(0, item),
-            Items::Priority { heap, push, .. } => push(heap, item),
-        }
-    }
 }
 
 #[cfg(all(test, not(loom)))]
@@ -98,20 +85,6 @@ mod tests {
             for i in [3, 1, 2] {
                 items.push(i);
             }
-            assert_eq!(drain(items), want);
-        }
-    }
-
-    #[test]
-    fn unpop_puts_the_item_back_as_the_oldest() {
-        for (mut items, want) in [
-            (Items::fifo(), [1, 5, 7]),
-            (Items::lifo(), [7, 5, 1]),
-            (Items::priority(), [1, 5, 7]),
-        ] {
-            items.push(5);
-            items.push(7);
-            items.unpop(1);
             assert_eq!(drain(items), want);
         }
     }

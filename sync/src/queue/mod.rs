@@ -49,9 +49,9 @@ macro_rules! queue_api {
                 self.core.maxsize()
             }
 
-            /// Number of items in the queue (asyncio's `qsize()`). An item
-            /// already handed to a waiting `get` that has not returned yet
-            /// still counts, as in asyncio.
+            /// Number of items in the queue (asyncio's `qsize()`): every item
+            /// put and not yet taken, each takeable by
+            /// [`get_nowait`](Self::get_nowait).
             pub fn qsize(&self) -> usize {
                 self.core.state().qsize()
             }
@@ -69,8 +69,9 @@ macro_rules! queue_api {
             /// Puts an item, waiting for room if the queue is full.
             ///
             /// Fails with [`QueueShutDown`], handing the item back, if the
-            /// queue is or gets shut down while waiting. Waiting putters get
-            /// room in arrival order.
+            /// queue is or gets shut down while waiting. Waiting putters are
+            /// woken in arrival order as room appears; room is not reserved,
+            /// so [`full`](Self::full) and `put_nowait` always agree.
             pub fn put(&self, item: T) -> Put<'_, T> {
                 self.core.put(item)
             }
@@ -86,15 +87,19 @@ macro_rules! queue_api {
             /// Removes and returns the next item, waiting for one if needed.
             ///
             /// Fails with [`QueueShutDown`] once the queue is shut down and
-            /// empty. Waiting getters get items in arrival order.
+            /// empty. Waiting getters are woken in arrival order, one per
+            /// item put; each takes the head in the queue's order when it
+            /// runs. A woken getter that finds the queue emptied meanwhile
+            /// (by `get_nowait`) waits again, as in asyncio.
             pub fn get(&self) -> Get<'_, T> {
                 self.core.get()
             }
 
             /// Removes and returns the next item if there is one, without waiting.
             ///
-            /// An item already handed to a waiting getter is not available
-            /// here: a newcomer never takes an item from a waiter.
+            /// Succeeds whenever [`empty`](Self::empty) is false, also while
+            /// getters wait (as in asyncio, the item is in the queue until a
+            /// woken getter runs and takes it).
             pub fn get_nowait(&self) -> Result<T, TryGetError> {
                 self.core.get_nowait()
             }
