@@ -172,8 +172,11 @@ impl Executor {
         }
         let queued: Vec<TaskRef> = self.queue.borrow_mut().drain(..).collect();
         contain("dropping the run queue", || drop(queued));
-        let remote = self.shared.close();
-        contain("dropping the remote queue", || drop(remote));
+        let (tasks, callbacks) = self.shared.close();
+        contain("dropping the remote queue", || drop(tasks));
+        for f in callbacks {
+            contain("dropping a callback queued from another thread", || drop(f));
+        }
     }
 
     pub(crate) fn current_info(&self) -> Option<TaskInfo> {

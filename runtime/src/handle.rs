@@ -78,9 +78,16 @@ impl Handle {
         u64::try_from(now.saturating_duration_since(self.start).as_millis()).unwrap_or(u64::MAX)
     }
 
-    /// Moves tasks woken from other threads onto the run queue.
+    /// Moves tasks woken from other threads onto the run queue, and runs
+    /// the callbacks other threads queued (`call_soon_threadsafe`).
     pub(crate) fn drain_remote(&self) {
-        self.shared.drain_remote(&mut |t| self.exec.push(t));
+        let mut callbacks = Vec::new();
+        self.shared
+            .drain_remote(&mut |t| self.exec.push(t), &mut callbacks);
+        for f in callbacks {
+            // asyncio logs a failing callback and goes on; so does the loop.
+            contain("a call_soon_threadsafe callback", f);
+        }
     }
 
     /// One look at the outside world: completions, remote wakes, timers.

@@ -16,6 +16,7 @@ use crate::driver::{
 };
 use crate::error::RuntimeError;
 use crate::handle::Handle;
+use crate::loop_handle::LoopHandle;
 use crate::shared::Shared;
 use crate::task::{JoinHandle, TaskInfo};
 
@@ -296,6 +297,12 @@ impl Runtime {
     /// [`spawn`](crate::spawn) this works outside the loop too.
     pub fn spawn<F: Future + 'static>(&self, future: F) -> JoinHandle<F::Output> {
         self.handle.spawn(future, None)
+    }
+
+    /// A handle other threads can use to run functions and spawn `Send`
+    /// futures on this loop (see [`LoopHandle`]).
+    pub fn loop_handle(&self) -> LoopHandle {
+        LoopHandle::new(self.handle.shared.clone())
     }
 
     /// Snapshots of this loop's live tasks (asyncio's `all_tasks(loop)`).

@@ -18,8 +18,13 @@ struct RemoteTask(TaskRef);
 // task module's invariants).
 unsafe impl Send for RemoteTask {}
 
+/// A function queued from another thread to run on the loop's thread.
+pub(crate) type RemoteCallback = Box<dyn FnOnce() + Send + 'static>;
+
 struct Remote {
     tasks: Vec<RemoteTask>,
+    /// `call_soon_threadsafe` callbacks, run on the loop in arrival order.
+    callbacks: Vec<RemoteCallback>,
     closed: bool,
     /// The loop's eventfd; `None` once the loop shut down, so a waker or
     /// `JoinHandle` that outlives the loop does not keep it open. Inside
@@ -49,6 +54,7 @@ impl Shared {
         Ok(Shared {
             remote: Mutex::new(Remote {
                 tasks: Vec::new(),
+                callbacks: Vec::new(),
                 closed: false,
                 // SAFETY: `fd` is a fresh descriptor owned by nobody else.
                 eventfd: Some(unsafe { OwnedFd::from_raw_fd(fd) }),
@@ -80,6 +86,19 @@ impl Shared {
         self.notify();
     }
 
+    /// Queues `f` to run on the loop's thread and wakes the loop; hands it
+    /// back if the loop has shut down.
+    pub(crate) fn push_callback(&self, f: RemoteCallback) -> Result<(), RemoteCallback> {
+        let mut remote = self.lock();
+        if remote.closed {
+            return Err(f);
+        }
+        remote.callbacks.push(f);
+        drop(remote);
+        self.notify();
+        Ok(())
+    }
+
     /// Wakes the loop if it is (or is about to be) parked in the ring.
     pub(crate) fn notify(&self) {
         if !self.notified.swap(true, Ordering::AcqRel) {
@@ -104,24 +123,34 @@ impl Shared {
 
     /// Takes the tasks woken from other threads. Clears `notified` first so
     /// that a wake racing with this drain writes the eventfd again.
-    pub(crate) fn drain_remote(&self, out: &mut impl FnMut(TaskRef)) {
+    pub(crate) fn drain_remote(
+        &self,
+        out: &mut impl FnMut(TaskRef),
+        callbacks: &mut Vec<RemoteCallback>,
+    ) {
         if !self.notified.swap(false, Ordering::AcqRel) {
             return;
         }
-        let tasks = std::mem::take(&mut self.lock().tasks);
+        let tasks = {
+            let mut remote = self.lock();
+            callbacks.append(&mut remote.callbacks);
+            std::mem::take(&mut remote.tasks)
+        };
         for RemoteTask(t) in tasks {
             out(t);
         }
     }
 
-    /// Refuses further remote wakes and returns what is queued.
-    pub(crate) fn close(&self) -> Vec<TaskRef> {
+    /// Refuses further remote wakes and callbacks and returns what is
+    /// queued (to be dropped on the loop's thread, without running).
+    pub(crate) fn close(&self) -> (Vec<TaskRef>, Vec<RemoteCallback>) {
         let mut remote = self.lock();
         remote.closed = true;
-        std::mem::take(&mut remote.tasks)
+        let tasks = std::mem::take(&mut remote.tasks)
             .into_iter()
             .map(|RemoteTask(t)| t)
-            .collect()
+            .collect();
+        (tasks, std::mem::take(&mut remote.callbacks))
     }
 
     /// Closes the eventfd (after the loop's driver shut down, so no read is
