@@ -47,6 +47,7 @@ pub mod process;
 mod runtime;
 mod shared;
 pub mod signal;
+mod stash;
 pub mod task;
 pub mod time;
 
