@@ -149,7 +149,7 @@ fn every_datagram_arrives_once_in_order(
     let sent = thread.join().unwrap();
     assert_eq!((next, sent), (COUNT, COUNT), "ran out of time");
     assert!(
-        dropped > 100,
+        dropped >= 50,
         "only {dropped} receives were dropped in flight"
     );
 }
