@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 if ! version=$(cargo +nightly miri --version 2>&1); then
   echo "miri: skipped: 'cargo +nightly miri --version' failed:"
-  printf '%s\n' "$version" | head -n 2 | sed 's/^/  /'
+  printf '%s\n' "$version" | sed -n '1,2s/^/  /p'
   echo "  (install: rustup toolchain install nightly --component miri)"
   exit 0
 fi
