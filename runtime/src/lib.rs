@@ -48,6 +48,7 @@ pub mod process;
 mod runtime;
 mod shared;
 pub mod signal;
+mod stash;
 pub mod task;
 pub mod time;
 

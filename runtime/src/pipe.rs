@@ -15,12 +15,16 @@
 
 use std::io;
 use std::os::fd::{AsRawFd, IntoRawFd, OwnedFd, RawFd};
+use std::rc::Rc;
 
-use crate::buf::{IoBuf, IoBufMut};
+use crate::buf::{self, IoBuf, IoBufMut};
+use crate::context;
 use crate::driver::op::read::Read;
 use crate::driver::op::write::Write;
 use crate::driver::op::Op;
+use crate::error::no_runtime;
 use crate::fd::RingFd;
+use crate::stash::StreamStash;
 
 /// Creates a pipe (close-on-exec): bytes written to the writer are read
 /// from the reader.
@@ -31,19 +35,24 @@ pub fn pipe() -> io::Result<(PipeReader, PipeWriter)> {
         return Err(io::Error::last_os_error());
     }
     Ok((
-        PipeReader {
-            fd: RingFd::new(fds[0]),
-        },
+        PipeReader::from_raw(fds[0]),
         PipeWriter {
             fd: RingFd::new(fds[1]),
         },
     ))
 }
 
-/// The read end of a pipe.
+/// The read end of a pipe (also a child's stdout and stderr).
+///
+/// A read dropped in flight (a timeout) loses nothing: bytes it had already
+/// taken out of the pipe are kept and returned first by the next read. So
+/// that they stay in order, reads on one reader take turns: a read waits
+/// while another is in flight.
 #[derive(Debug)]
 pub struct PipeReader {
     fd: RingFd,
+    /// Bytes of reads dropped after the kernel had filled them.
+    stash: Rc<StreamStash>,
 }
 
 /// The write end of a pipe.
@@ -55,17 +64,47 @@ pub struct PipeWriter {
 impl PipeReader {
     /// Wraps an fd that is the read end of a pipe (or any readable stream).
     pub fn from_owned_fd(fd: OwnedFd) -> PipeReader {
+        PipeReader::from_raw(fd.into_raw_fd())
+    }
+
+    fn from_raw(fd: RawFd) -> PipeReader {
         PipeReader {
-            fd: RingFd::new(fd.into_raw_fd()),
+            fd: RingFd::new(fd),
+            stash: Rc::default(),
         }
     }
 
     /// Reads up to `buf.bytes_total()` bytes into `buf`; `Ok(0)` at end of
-    /// stream. The buffer comes back in every case; if the future is dropped
-    /// first, the read is cancelled and the buffer freed once the kernel
-    /// lets go of it.
-    pub async fn read<B: IoBufMut>(&self, buf: B) -> (io::Result<usize>, B) {
-        read(self.fd.as_raw_fd(), buf).await
+    /// stream. The buffer comes back in every case.
+    ///
+    /// Dropping the future (a timeout) is safe and loses no byte: the read
+    /// is cancelled and its buffer freed once the kernel lets go of it, and
+    /// bytes it had already taken out of the pipe are returned by the next
+    /// read, before any newer ones.
+    pub async fn read<B: IoBufMut>(&self, mut buf: B) -> (io::Result<usize>, B) {
+        if !context::is_running() {
+            return (Err(no_runtime()), buf);
+        }
+        let turn = self.stash.turn().await;
+        if let Some(n) = self.stash.take_into(&mut buf) {
+            return (Ok(n), buf);
+        }
+        // The read below holds the turn; its completion ends it.
+        turn.hand_over();
+        let done = Op::submit(Read {
+            fd: self.fd.as_raw_fd(),
+            buf,
+            offset: u64::MAX,
+            stash: Some(self.stash.clone()),
+        })
+        .await;
+        let Read { mut buf, stash, .. } = done.data;
+        if let Some(s) = stash {
+            s.finish();
+        }
+        // SAFETY: the result is the read's into `buf`.
+        let res = unsafe { buf::bytes_read(done.result, &mut buf) };
+        (res, buf)
     }
 }
 
@@ -132,23 +171,6 @@ impl From<OwnedFd> for PipeWriter {
     fn from(fd: OwnedFd) -> Self {
         PipeWriter::from_owned_fd(fd)
     }
-}
-
-/// Reads into `buf` from a stream fd at its current position.
-pub(crate) async fn read<B: IoBufMut>(fd: RawFd, buf: B) -> (io::Result<usize>, B) {
-    let done = Op::submit(Read {
-        fd,
-        buf,
-        offset: u64::MAX,
-    })
-    .await;
-    let mut buf = done.data.buf;
-    let res = done.result.map(|n| {
-        // SAFETY: the kernel wrote `n` bytes at the start of the buffer.
-        unsafe { buf.set_init(n as usize) };
-        n as usize
-    });
-    (res, buf)
 }
 
 /// Writes `buf` to a stream fd at its current position.

@@ -43,11 +43,12 @@ fn run_cancels_remaining_tasks_when_main_returns() {
 #[test]
 fn dropping_the_runtime_with_reads_in_flight_drains_them() {
     let rt = Runtime::new().unwrap();
-    let (reader, _writer) = pipe().unwrap();
-    let reader = Rc::new(reader);
     let dropped = Rc::new(Cell::new(0));
+    let mut writers = Vec::new();
     for _ in 0..16 {
-        let reader = reader.clone();
+        // One pipe per read: reads on one pipe take turns.
+        let (reader, writer) = pipe().unwrap();
+        writers.push(writer);
         let guard = SetOnDrop(dropped.clone());
         rt.spawn(async move {
             let _g = guard;

@@ -2,6 +2,9 @@
 //! or duplicated: bytes a cancelled read had already received are returned
 //! by the next read.
 
+#[path = "support/dropped_reads.rs"]
+mod dropped_reads;
+
 use std::future::{poll_fn, Future};
 use std::pin::pin;
 use std::task::Poll;
@@ -102,6 +105,18 @@ fn many_racing_cancellations_lose_and_duplicate_nothing() {
         let sent = writer.await.unwrap();
         assert_eq!(got.len(), sent, "{dropped} reads dropped");
         assert!(got.iter().enumerate().all(|(i, &b)| b == (i % 251) as u8));
+    })
+    .unwrap();
+}
+
+#[test]
+fn cancellations_racing_a_writer_thread_lose_nothing() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let theirs = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (ours, _) = listener.accept().unwrap();
+    run(async move {
+        let reader = TcpStream::from_std(ours).unwrap();
+        dropped_reads::every_byte_arrives_once_in_order(reader, theirs).await;
     })
     .unwrap();
 }

@@ -185,10 +185,23 @@ unsafe impl IoBuf for bytes::BytesMut {
     }
 }
 
-// SAFETY: as for IoBuf; the spare capacity is allocated and writable.
+// SAFETY: as for IoBuf; the spare capacity is allocated and writable, and
+// the pointer is derived from the whole allocation (below).
 unsafe impl IoBufMut for bytes::BytesMut {
     fn stable_mut_ptr(&mut self) -> *mut u8 {
-        self.as_mut_ptr()
+        // `as_mut_ptr` would go through `DerefMut` to the initialised
+        // `len` bytes, and a pointer derived from that slice may not write
+        // past them (Stacked Borrows), yet the kernel and the stash fill the
+        // spare capacity. With `len` at 0 for a moment, the spare capacity
+        // is the whole allocation: a pointer from it covers every byte.
+        let len = self.len();
+        // SAFETY: 0 <= capacity, and no byte needs to be initialised.
+        unsafe { self.set_len(0) };
+        let ptr = self.spare_capacity_mut().as_mut_ptr().cast::<u8>();
+        // SAFETY: the first `len` bytes are still initialised: nothing
+        // wrote to them since they were.
+        unsafe { self.set_len(len) };
+        ptr
     }
     unsafe fn set_init(&mut self, pos: usize) {
         if self.len() < pos {
@@ -196,6 +209,53 @@ unsafe impl IoBufMut for bytes::BytesMut {
             unsafe { self.set_len(pos) };
         }
     }
+}
+
+/// Copies as much of `src` as fits into the start of `buf` and marks it
+/// initialised; returns how many bytes were copied.
+pub(crate) fn fill<B: IoBufMut>(buf: &mut B, src: &[u8]) -> usize {
+    let n = src.len().min(buf.bytes_total());
+    let ptr = buf.stable_mut_ptr();
+    // SAFETY: n <= bytes_total(), the writable size of `buf` (IoBufMut);
+    // `copy` is correct even if `src` overlapped the buffer; after it, the
+    // first n bytes are written.
+    unsafe {
+        std::ptr::copy(src.as_ptr(), ptr, n);
+        buf.set_init(n);
+    }
+    n
+}
+
+/// The result of an operation that read into `buf` from its start: the
+/// count of bytes it got, which are then marked initialised.
+///
+/// # Safety
+///
+/// `result` must be that operation's: `Ok(n)` means the kernel wrote `n`
+/// bytes at the start of `buf`.
+pub(crate) unsafe fn bytes_read<B: IoBufMut>(
+    result: std::io::Result<u32>,
+    buf: &mut B,
+) -> std::io::Result<usize> {
+    result.map(|n| {
+        // SAFETY: the caller guarantees the kernel wrote the `n` bytes.
+        unsafe { buf.set_init(n as usize) };
+        n as usize
+    })
+}
+
+/// The first `n` bytes of `buf` (at most `bytes_total()`), which an
+/// operation wrote whether or not `buf` counts them as initialised yet.
+///
+/// # Safety
+///
+/// The first `min(n, bytes_total())` bytes of `buf` must have been written.
+pub(crate) unsafe fn written<B: IoBufMut>(buf: &mut B, n: usize) -> &[u8] {
+    let n = n.min(buf.bytes_total());
+    // SAFETY: the pointer is valid for bytes_total() bytes (IoBufMut) and
+    // the caller guarantees the first n of them were written; the slice
+    // borrows `buf`, so nothing changes them while it lives.
+    unsafe { std::slice::from_raw_parts(buf.stable_mut_ptr(), n) }
 }
 
 #[cfg(test)]
@@ -211,6 +271,92 @@ mod tests {
         // SAFETY: 3 bytes are initialised already; set_init never shrinks.
         unsafe { v.set_init(2) };
         assert_eq!(v.len(), 3);
+    }
+
+    /// What the kernel does with the pointer a read gets: writes `src`
+    /// from the start of the buffer, up to `bytes_total()`.
+    fn fake_kernel_read<B: IoBufMut>(buf: &mut B, src: &[u8]) -> usize {
+        let n = src.len().min(buf.bytes_total());
+        let ptr = buf.stable_mut_ptr();
+        // SAFETY: n <= bytes_total(), the writable size IoBufMut promises.
+        unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), ptr, n) };
+        n
+    }
+
+    /// A completion into each kind of buffer: the whole capacity is
+    /// writable through `stable_mut_ptr`, also past the initialised part
+    /// (the Stacked Borrows check of Miri catches a pointer that only
+    /// covers `len` bytes).
+    fn completion_fills_past_len<B: IoBufMut + AsRef<[u8]>>(mut buf: B) {
+        let total = buf.bytes_total();
+        let src: Vec<u8> = (0..total).map(|i| (i % 251) as u8).collect();
+        let n = fake_kernel_read(&mut buf, &src);
+        assert_eq!(n, total);
+        // SAFETY: the fake kernel wrote n bytes from the start.
+        unsafe { buf.set_init(n) };
+        assert_eq!(buf.bytes_init(), total);
+        assert_eq!(buf.as_ref(), &src[..]);
+    }
+
+    #[test]
+    fn bytes_mut_is_writable_to_capacity() {
+        let mut b = bytes::BytesMut::with_capacity(64);
+        b.extend_from_slice(b"head");
+        completion_fills_past_len(b);
+        completion_fills_past_len(bytes::BytesMut::with_capacity(32));
+    }
+
+    #[test]
+    fn vec_is_writable_to_capacity() {
+        let mut v = Vec::with_capacity(64);
+        v.extend_from_slice(b"head");
+        completion_fills_past_len(v);
+        completion_fills_past_len(Vec::with_capacity(32));
+    }
+
+    #[test]
+    fn boxed_slice_is_writable_to_its_end() {
+        completion_fills_past_len(vec![7u8; 48].into_boxed_slice());
+    }
+
+    #[test]
+    fn slice_of_bytes_mut_is_writable_to_its_end() {
+        let mut b = bytes::BytesMut::with_capacity(64);
+        b.extend_from_slice(b"head");
+        let mut s = b.slice(2..40);
+        let src = [9u8; 38];
+        assert_eq!(fake_kernel_read(&mut s, &src), 38);
+        // SAFETY: the fake kernel wrote 38 bytes from the slice's start.
+        unsafe { s.set_init(38) };
+        let b = s.into_inner();
+        assert_eq!(&b[..], &[b"he".as_slice(), &src].concat()[..]);
+    }
+
+    #[test]
+    fn fill_copies_what_fits_and_marks_it_initialised() {
+        let mut b = bytes::BytesMut::with_capacity(8);
+        b.extend_from_slice(b"xy");
+        let cap = b.bytes_total();
+        let src: Vec<u8> = (0..cap as u8 + 5).collect();
+        assert_eq!(fill(&mut b, &src), cap);
+        assert_eq!(&b[..], &src[..cap]);
+        let mut v: Vec<u8> = Vec::with_capacity(16);
+        assert_eq!(fill(&mut v, b"abc"), 3);
+        assert_eq!(v, b"abc");
+        let mut s = vec![0u8; 10].slice(4..6);
+        assert_eq!(fill(&mut s, b"zzz"), 2);
+        assert_eq!(s.into_inner(), [0, 0, 0, 0, b'z', b'z', 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn written_reads_bytes_past_len() {
+        let mut b = bytes::BytesMut::with_capacity(32);
+        b.extend_from_slice(b"ab");
+        let n = fake_kernel_read(&mut b, b"completion");
+        // SAFETY: the fake kernel wrote n bytes from the start.
+        let got = unsafe { written(&mut b, n) };
+        assert_eq!(got, b"completion");
+        assert_eq!(b.len(), 2, "written does not claim the bytes");
     }
 
     #[test]

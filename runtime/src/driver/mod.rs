@@ -24,10 +24,14 @@
 //!
 //! **Completion.** The CQ is drained into the entries; wakers are collected
 //! and woken by the loop after the driver is released, so a waker never runs
-//! while the driver is borrowed. A CQE with `IORING_CQE_F_MORE` keeps its
-//! entry. When the kernel reports CQ overflow (`IORING_SQ_CQ_OVERFLOW`,
-//! completions kept aside with `IORING_FEAT_NODROP`), the driver enters the
-//! kernel with `GETEVENTS` to flush them and drains again.
+//! while the driver is borrowed. That holds for `OpCode::release` too (a
+//! dropped read's completion ends its stash turn and wakes the next read):
+//! it puts wakers in the same list, `drop_op` hands them to its caller, and
+//! the loop does not park while the list is not empty. A CQE with
+//! `IORING_CQE_F_MORE` keeps its entry. When the kernel reports CQ overflow
+//! (`IORING_SQ_CQ_OVERFLOW`, completions kept aside with
+//! `IORING_FEAT_NODROP`), the driver enters the kernel with `GETEVENTS` to
+//! flush them and drains again.
 //!
 //! **Closing fds.** An fd that ring operations used is closed through the
 //! ring (`IORING_OP_CLOSE`), queued after every SQE already queued for it,
@@ -387,6 +391,13 @@ impl Driver {
     pub(crate) fn park(&mut self, timeout: Option<Duration>) -> io::Result<()> {
         self.close_deferred();
         self.arm_eventfd()?;
+        // Wakers collected outside a park (completions reaped by a flush)
+        // must not wait for the next event.
+        let timeout = if self.wakes.is_empty() {
+            timeout
+        } else {
+            Some(Duration::ZERO)
+        };
         let res = match timeout {
             Some(d) if d.is_zero() => return self.poll_nonblocking(),
             Some(d) => {
@@ -522,7 +533,14 @@ impl Driver {
     /// The future of entry `key` was dropped with its data. If the kernel
     /// may still touch the data, the entry keeps it and the operation is
     /// cancelled; otherwise what its completions produced is released.
-    pub(crate) fn drop_op(&mut self, key: usize, mut data: Box<dyn OpCode>) {
+    /// Wakers that releasing them woke go to `wakes`, for the caller to wake
+    /// after the borrow.
+    pub(crate) fn drop_op(
+        &mut self,
+        key: usize,
+        mut data: Box<dyn OpCode>,
+        wakes: &mut Vec<Waker>,
+    ) {
         let Some(entry) = self.ops.get_mut(key) else {
             return;
         };
@@ -536,17 +554,17 @@ impl Driver {
             Lifecycle::Completed(c) => {
                 let c = *c;
                 self.ops.remove(key);
-                data.release(&c);
+                data.release(&c, wakes);
             }
             Lifecycle::Multi(m) if m.done => {
                 for c in m.queue.drain(..) {
-                    data.release(&c);
+                    data.release(&c, wakes);
                 }
                 self.ops.remove(key);
             }
             Lifecycle::Multi(m) => {
                 for c in m.queue.drain(..) {
-                    data.release(&c);
+                    data.release(&c, wakes);
                 }
                 *entry = Lifecycle::Ignored(data);
                 self.cancel(key);
@@ -693,7 +711,8 @@ fn dispatch(
             }
         }
         Lifecycle::Ignored(data) => {
-            data.release(&c);
+            // Released inside the driver: whom it wakes waits in `wakes`.
+            data.release(&c, wakes);
             if !more {
                 ops.remove(key);
             }

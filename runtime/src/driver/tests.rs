@@ -51,6 +51,7 @@ fn dropped_read_is_cancelled_and_drained() {
             fd: r.as_raw_fd(),
             buf: vec![0u8; 4096],
             offset: u64::MAX,
+            stash: None,
         });
         // Let it reach the kernel, then drop it while it waits for data.
         let mut op = Some(op);
@@ -146,4 +147,112 @@ async fn settle() {
         crate::time::sleep(std::time::Duration::from_millis(1)).await;
     }
     panic!("operations still in flight after 1 s");
+}
+
+/// A waker that records whether it ran while the driver was borrowed.
+#[derive(Default)]
+struct DriverFreeWaker {
+    wakes: std::sync::atomic::AtomicUsize,
+    inside_driver: std::sync::atomic::AtomicBool,
+}
+
+impl std::task::Wake for DriverFreeWaker {
+    fn wake(self: std::sync::Arc<Self>) {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.wakes.fetch_add(1, SeqCst);
+        // A waker may run anything, such as a call that submits an
+        // operation: that borrows the driver.
+        let borrowed =
+            crate::context::current().is_some_and(|h| h.driver.try_borrow_mut().is_err());
+        if borrowed {
+            self.inside_driver.store(true, SeqCst);
+        }
+    }
+}
+
+/// A dropped read on a stream socket (`complete_first`: after its
+/// completion was reaped, else while in the kernel) hands its turn to the
+/// next read: that read's waker must run after the driver's borrow, not
+/// inside it (from `OpCode::release`).
+fn next_read_is_woken_outside_the_driver(complete_first: bool) {
+    use std::sync::atomic::Ordering::SeqCst;
+    use std::sync::Arc;
+    let rt = Runtime::new().unwrap();
+    rt.block_on(async {
+        let (a, b) = crate::net::UnixStream::pair().unwrap();
+        let mut first = Box::pin(a.read(vec![0u8; 64]));
+        let pending = poll_fn(|cx| Poll::Ready(first.as_mut().poll(cx).is_pending())).await;
+        assert!(pending);
+        let probe = Arc::new(DriverFreeWaker::default());
+        let waker = std::task::Waker::from(probe.clone());
+        let mut second = Box::pin(a.read(vec![0u8; 64]));
+        let mut cx = std::task::Context::from_waker(&waker);
+        assert!(
+            second.as_mut().poll(&mut cx).is_pending(),
+            "waits for the first read's turn"
+        );
+        let settle = || crate::time::sleep(std::time::Duration::from_millis(30));
+        if complete_first {
+            // The completion is reaped into the entry; the future stays,
+            // and its drop releases the completion.
+            let (res, _) = b.write_all(&b"bytes"[..]).await;
+            res.unwrap();
+            settle().await;
+            drop(first);
+        } else {
+            // Dropped in the kernel: the reap releases the completion (of
+            // the cancel or of the bytes).
+            drop(first);
+            let (res, _) = b.write_all(&b"bytes"[..]).await;
+            res.unwrap();
+            settle().await;
+        }
+        assert!(
+            probe.wakes.load(SeqCst) >= 1,
+            "the second read was not woken"
+        );
+        assert!(
+            !probe.inside_driver.load(SeqCst),
+            "a waker ran while the driver was borrowed"
+        );
+        let (res, buf) = second.await;
+        assert_eq!(&buf[..res.unwrap()], b"bytes");
+    })
+    .unwrap();
+}
+
+#[test]
+fn release_in_reap_wakes_after_the_borrow() {
+    next_read_is_woken_outside_the_driver(false);
+}
+
+#[test]
+fn release_in_drop_op_wakes_after_the_borrow() {
+    next_read_is_woken_outside_the_driver(true);
+}
+
+#[test]
+fn park_does_not_sleep_while_wakers_wait() {
+    use std::sync::atomic::Ordering::SeqCst;
+    use std::time::{Duration, Instant};
+    let rt = Runtime::new().unwrap();
+    rt.block_on(async {
+        // A timer bounds the park, so the test cannot hang.
+        let mut timer = Box::pin(crate::time::sleep(Duration::from_secs(2)));
+        let pending = poll_fn(|cx| Poll::Ready(timer.as_mut().poll(cx).is_pending())).await;
+        assert!(pending);
+        let h = crate::context::current().unwrap();
+        // As if a flush had reaped a completion while a task ran.
+        let probe = std::sync::Arc::new(DriverFreeWaker::default());
+        h.driver.borrow_mut().wakes.push(probe.clone().into());
+        let started = Instant::now();
+        h.turn(true).unwrap();
+        assert_eq!(probe.wakes.load(SeqCst), 1);
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "the loop slept {:?} with a waker to wake",
+            started.elapsed()
+        );
+    })
+    .unwrap();
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::{Metadata, OpenOptions};
 use crate::blocking::try_spawn_blocking;
-use crate::buf::{IoBuf, IoBufMut};
+use crate::buf::{self, IoBuf, IoBufMut};
 use crate::driver::op::fsync::Fsync;
 use crate::driver::op::read::Read;
 use crate::driver::op::statx::Statx;
@@ -76,25 +76,30 @@ impl File {
 
     /// Reads up to `buf.bytes_total()` bytes at offset `pos` into the start
     /// of `buf`; `Ok(0)` at end of file.
+    ///
+    /// Dropping the future (a timeout) cancels the read and loses nothing:
+    /// a positional read has no side effect on the file (no position to
+    /// move), so what it may have read is simply read again by the next
+    /// call at the same offset. The buffer is freed once the kernel lets go
+    /// of it.
     pub async fn read_at<B: IoBufMut>(&self, buf: B, pos: u64) -> (io::Result<usize>, B) {
         let done = Op::submit(Read {
             fd: self.fd.as_raw_fd(),
             buf,
             offset: pos,
+            stash: None,
         })
         .await;
         let mut buf = done.data.buf;
-        let res = done.result.map(|n| {
-            // SAFETY: the kernel wrote `n` bytes at the start of the buffer.
-            unsafe { buf.set_init(n as usize) };
-            n as usize
-        });
+        // SAFETY: the result is the read's into `buf`.
+        let res = unsafe { buf::bytes_read(done.result, &mut buf) };
         (res, buf)
     }
 
     /// Fills all of `buf` (`bytes_total()` bytes) from offset `pos`;
     /// `UnexpectedEof` if the file ends first (the bytes read stay in
-    /// `buf`).
+    /// `buf`). Dropping the future loses only the buffer (and the bytes read
+    /// into it so far); the file is untouched, as for [`read_at`](Self::read_at).
     pub async fn read_exact_at<B: IoBufMut>(&self, buf: B, pos: u64) -> (io::Result<()>, B) {
         let total = buf.bytes_total();
         let mut done = 0;

@@ -32,7 +32,6 @@ mod acceptor;
 mod addr;
 pub(crate) mod sockaddr;
 mod socket;
-pub(crate) mod stash;
 pub mod tcp;
 mod udp;
 pub mod unix;

@@ -10,7 +10,7 @@ use std::task::Poll;
 
 use bytes::BytesMut;
 
-use crate::buf::{IoBuf, IoBufMut};
+use crate::buf::{self, IoBuf, IoBufMut};
 use crate::context;
 use crate::driver::bufring::BufRing;
 use crate::driver::op::connect::Connect;
@@ -25,7 +25,7 @@ use crate::driver::Cqe;
 use crate::error::no_runtime;
 use crate::fd::RingFd;
 use crate::net::sockaddr::SockAddr;
-use crate::net::stash::Stash;
+use crate::stash::{DatagramStash, StreamStash};
 
 /// The buffer `read_buf` receives into when the provided-buffer pool is
 /// unavailable.
@@ -35,9 +35,9 @@ pub(crate) const READ_BUF_CHUNK: usize = 16 * 1024;
 /// provided buffer) before the driver stops it; the next read re-arms it.
 const MULTI_RECV_CAP: usize = 4;
 
-/// An owned socket. Stream sockets carry a [`Stash`] so that a dropped read
-/// never loses bytes; datagram sockets do not (a datagram a dropped receive
-/// got is dropped with it, as UDP may drop any datagram).
+/// An owned socket, with a stash (see [`crate::stash`]) so that a dropped
+/// read never loses what it received: bytes on a stream socket, whole
+/// datagrams with their senders on a datagram socket.
 ///
 /// `read_buf` on a stream socket arms a multishot receive that stays armed
 /// in the socket between reads: its completions wait in the driver until a
@@ -49,7 +49,10 @@ pub(crate) struct Socket {
     /// Set when the kernel refuses multishot receive (before Linux 6.0).
     multi_off: Cell<bool>,
     fd: RingFd,
-    stash: Option<Rc<Stash>>,
+    /// Stream sockets only.
+    stash: Option<Rc<StreamStash>>,
+    /// Datagram sockets only.
+    datagrams: Option<Rc<DatagramStash>>,
 }
 
 impl std::fmt::Debug for Socket {
@@ -57,18 +60,9 @@ impl std::fmt::Debug for Socket {
         f.debug_struct("Socket")
             .field("fd", &self.fd)
             .field("stash", &self.stash)
+            .field("datagrams", &self.datagrams)
             .field("multishot_armed", &self.multi.borrow().is_some())
             .finish()
-    }
-}
-
-/// A receive's turn on a stream socket (see [`Stash::begin`]), ended when
-/// dropped.
-struct Turn<'a>(&'a Stash);
-
-impl Drop for Turn<'_> {
-    fn drop(&mut self) {
-        self.0.finish(None);
     }
 }
 
@@ -120,6 +114,7 @@ impl Socket {
             multi_off: Cell::new(false),
             fd: RingFd::new(fd),
             stash: stream.then(Rc::default),
+            datagrams: (!stream).then(Rc::default),
         }
     }
 
@@ -213,33 +208,28 @@ impl Socket {
     }
 
     /// Receives into `buf` (from its start). On a stream socket, bytes a
-    /// dropped receive got come first (see [`Stash`]).
+    /// dropped receive got come first (see [`crate::stash`]); on a datagram
+    /// socket, one datagram, a dropped receive's first.
     pub(crate) async fn recv<B: IoBufMut>(&self, mut buf: B) -> (io::Result<usize>, B) {
         if !context::is_running() {
             return (Err(no_runtime()), buf);
         }
+        if self.datagrams.is_some() {
+            let (res, buf) = self.recv_from(buf).await;
+            return (res.map(|(n, _)| n), buf);
+        }
         let stash = self.stash.clone();
         if let Some(s) = &stash {
-            s.begin().await;
+            let turn = s.turn().await;
             if let Some(n) = s.take_into(&mut buf) {
-                s.finish(None);
                 return (Ok(n), buf);
             }
             if let Some(bufs) = self.armed_pool() {
                 // Bytes already on their way to the multishot receive come
                 // before anything a new receive could get.
-                let turn = Turn(s);
                 let got = self
                     .next_multi(&bufs, |bytes| {
-                        let n = bytes.len().min(buf.bytes_total());
-                        let ptr = buf.stable_mut_ptr();
-                        // SAFETY: n <= bytes_total(), the writable size of
-                        // `buf`, and `bytes` does not overlap it (a pool
-                        // buffer).
-                        unsafe {
-                            std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr, n);
-                            buf.set_init(n);
-                        }
+                        let n = buf::fill(&mut buf, bytes);
                         s.push(&bytes[n..]);
                         n
                     })
@@ -250,9 +240,9 @@ impl Socket {
                     MultiRecv::Err(e) => return (Err(e), buf),
                     MultiRecv::Fallback => {}
                 }
-                // Keep the turn for the receive below.
-                std::mem::forget(turn);
             }
+            // The receive below holds the turn; its completion ends it.
+            turn.hand_over();
         }
         let done = Op::submit(Recv {
             fd: self.raw(),
@@ -262,13 +252,10 @@ impl Socket {
         .await;
         let Recv { mut buf, stash, .. } = done.data;
         if let Some(s) = stash {
-            s.finish(None);
+            s.finish();
         }
-        let res = done.result.map(|n| {
-            // SAFETY: the kernel wrote `n` bytes at the start of the buffer.
-            unsafe { buf.set_init(n as usize) };
-            n as usize
-        });
+        // SAFETY: the result is the receive's into `buf`.
+        let res = unsafe { buf::bytes_read(done.result, &mut buf) };
         (res, buf)
     }
 
@@ -293,10 +280,7 @@ impl Socket {
         drop(handle);
         if let (Some(bufs), Some(s)) = (&pool, &self.stash) {
             if !self.multi_off.get() {
-                let _turn = {
-                    s.begin().await;
-                    Turn(s)
-                };
+                let _turn = s.turn().await;
                 if let Some(n) = s.take_into_bytes(dst) {
                     return Ok(n);
                 }
@@ -316,11 +300,11 @@ impl Socket {
         if let Some(bufs) = pool.filter(|_| self.multi_off.get() || self.stash.is_none()) {
             let stash = self.stash.clone();
             if let Some(s) = &stash {
-                s.begin().await;
+                let turn = s.turn().await;
                 if let Some(n) = s.take_into_bytes(dst) {
-                    s.finish(None);
                     return Ok(n);
                 }
+                turn.hand_over();
             }
             let done = Op::submit(RecvSelect {
                 fd: self.raw(),
@@ -338,7 +322,7 @@ impl Socket {
                 },
             );
             if let Some(s) = &op.stash {
-                s.finish(None);
+                s.finish();
             }
             let empty = matches!(&done.result, Err(e) if e.raw_os_error() == Some(libc::ENOBUFS));
             if let Some(h) = context::current() {
@@ -491,20 +475,33 @@ impl Socket {
         (done.result.map(|n| n as usize), done.data.buf)
     }
 
-    /// Receives one datagram and its sender's address.
+    /// Receives one datagram and its sender's address; a datagram a dropped
+    /// receive got comes first, with its sender (see [`crate::stash`]).
     pub(crate) async fn recv_from<B: IoBufMut>(
         &self,
-        buf: B,
+        mut buf: B,
     ) -> (io::Result<(usize, SockAddr)>, B) {
-        let done = Op::submit(RecvMsg::new(self.raw(), buf)).await;
+        if !context::is_running() {
+            return (Err(no_runtime()), buf);
+        }
+        let stash = self.datagrams.clone();
+        if let Some(s) = &stash {
+            let turn = s.turn().await;
+            if let Some(got) = s.take_into(&mut buf) {
+                return (Ok(got), buf);
+            }
+            // The receive below holds the turn; its completion ends it.
+            turn.hand_over();
+        }
+        let done = Op::submit(RecvMsg::new(self.raw(), buf, stash)).await;
         let from = done.data.source();
-        let mut buf = done.data.buf;
-        let res = done.result.map(|n| {
-            // SAFETY: the kernel wrote `n` bytes at the start of the buffer.
-            unsafe { buf.set_init(n as usize) };
-            (n as usize, from)
-        });
-        (res, buf)
+        let RecvMsg { mut buf, stash, .. } = done.data;
+        if let Some(s) = stash {
+            s.finish();
+        }
+        // SAFETY: the result is the receive's into `buf`.
+        let res = unsafe { buf::bytes_read(done.result, &mut buf) };
+        (res.map(|n| (n, from)), buf)
     }
 
     /// Shuts down reading, writing or both.

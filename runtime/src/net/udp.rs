@@ -13,7 +13,10 @@ use crate::net::socket::Socket;
 ///
 /// Each receive gets one datagram; a buffer smaller than the datagram
 /// gets its first bytes and the rest is discarded, as with `recv(2)`. A
-/// receive dropped in flight may lose the datagram it had got.
+/// receive dropped in flight (a timeout) loses nothing: a datagram the
+/// kernel had already delivered into its buffer is kept, whole, and is the
+/// next receive's, with its sender for `recv_from`. (The network may still
+/// drop datagrams, as UDP does.)
 #[derive(Debug)]
 pub struct UdpSocket {
     sock: Socket,
@@ -64,6 +67,7 @@ impl UdpSocket {
     }
 
     /// Receives one datagram into the start of `buf`, with its sender.
+    /// Dropping the future loses no datagram (see the type's docs).
     pub async fn recv_from<B: IoBufMut>(&self, buf: B) -> (io::Result<(usize, SocketAddr)>, B) {
         let (res, buf) = self.sock.recv_from(buf).await;
         (res.and_then(|(n, a)| Ok((n, a.to_inet()?))), buf)
@@ -74,7 +78,8 @@ impl UdpSocket {
         self.sock.send(buf).await
     }
 
-    /// Receives one datagram from the connected peer.
+    /// Receives one datagram from the connected peer. Dropping the future
+    /// loses no datagram (see the type's docs).
     pub async fn recv<B: IoBufMut>(&self, buf: B) -> (io::Result<usize>, B) {
         self.sock.recv(buf).await
     }

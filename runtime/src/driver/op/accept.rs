@@ -1,6 +1,7 @@
 //! `IORING_OP_ACCEPT`, single-shot or multishot (`IORING_ACCEPT_MULTISHOT`).
 
 use std::os::fd::RawFd;
+use std::task::Waker;
 
 use io_uring::{opcode, squeue, types};
 
@@ -36,7 +37,7 @@ unsafe impl OpCode for Accept {
 
     /// A connection accepted for a future that is gone: close it, so the
     /// fd does not leak (the peer sees the connection closed).
-    fn release(&mut self, cqe: &Cqe) {
+    fn release(&mut self, cqe: &Cqe, _wakes: &mut Vec<Waker>) {
         if cqe.result >= 0 {
             // SAFETY: the kernel just created this fd for us; nobody else
             // knows its number.

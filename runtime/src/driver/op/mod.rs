@@ -24,7 +24,7 @@ use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use io_uring::squeue;
 
@@ -46,9 +46,12 @@ pub(crate) unsafe trait OpCode: 'static {
     fn sqe(&mut self) -> squeue::Entry;
 
     /// Frees what a completion produced when nobody will read it (an
-    /// accepted fd, a provided buffer). Called for each such CQE of a
-    /// dropped operation.
-    fn release(&mut self, _cqe: &Cqe) {}
+    /// accepted fd, a provided buffer), or keeps it for the next read (a
+    /// read's bytes). Called for each such CQE of a dropped operation.
+    ///
+    /// It runs while the driver is borrowed, so it must wake nobody: a
+    /// waker to wake goes into `wakes`, woken after the borrow.
+    fn release(&mut self, _cqe: &Cqe, _wakes: &mut Vec<Waker>) {}
 }
 
 /// What an operation gave back: the kernel's result and the data.
@@ -124,13 +127,23 @@ impl<T: OpCode> Future for Op<T> {
 impl<T: OpCode> Drop for Op<T> {
     fn drop(&mut self) {
         if let (Some(handle), Some(data)) = (self.handle.take(), self.data.take()) {
-            match handle.driver.try_borrow_mut() {
-                Ok(mut d) => d.drop_op(self.key, Box::new(data)),
-                // Only reachable if a destructor runs inside the driver; the
-                // kernel may still write the data, so leak it rather than free.
-                Err(_) => std::mem::forget(data),
-            }
+            drop_in_driver(&handle, self.key, data);
         }
+    }
+}
+
+/// Hands the data of a dropped operation future to its entry, and wakes
+/// whom releasing its completions woke, after the driver's borrow.
+fn drop_in_driver<T: OpCode>(handle: &Handle, key: usize, data: T) {
+    let mut wakes = Vec::new();
+    match handle.driver.try_borrow_mut() {
+        Ok(mut d) => d.drop_op(key, Box::new(data), &mut wakes),
+        // Only reachable if a destructor runs inside the driver; the
+        // kernel may still write the data, so leak it rather than free.
+        Err(_) => std::mem::forget(data),
+    }
+    for w in wakes {
+        w.wake();
     }
 }
 
@@ -188,10 +201,7 @@ impl<T: OpCode> Unpin for MultiOp<T> {}
 impl<T: OpCode> Drop for MultiOp<T> {
     fn drop(&mut self) {
         if let (Some(handle), Some(data)) = (self.handle.take(), self.data.take()) {
-            match handle.driver.try_borrow_mut() {
-                Ok(mut d) => d.drop_op(self.key, Box::new(data)),
-                Err(_) => std::mem::forget(data),
-            }
+            drop_in_driver(&handle, self.key, data);
         }
     }
 }

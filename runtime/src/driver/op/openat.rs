@@ -1,6 +1,7 @@
 //! `IORING_OP_OPENAT`.
 
 use std::ffi::CString;
+use std::task::Waker;
 
 use io_uring::{opcode, squeue, types};
 
@@ -25,7 +26,7 @@ unsafe impl OpCode for OpenAt {
     }
 
     /// A file opened for a future that is gone: close it.
-    fn release(&mut self, cqe: &Cqe) {
+    fn release(&mut self, cqe: &Cqe, _wakes: &mut Vec<Waker>) {
         if cqe.result >= 0 {
             // SAFETY: the kernel just opened this fd for us; nobody else has it.
             unsafe { libc::close(cqe.result) };

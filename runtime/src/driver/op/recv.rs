@@ -3,6 +3,7 @@
 
 use std::os::fd::RawFd;
 use std::rc::Rc;
+use std::task::Waker;
 
 use io_uring::{cqueue, opcode, squeue, types};
 
@@ -10,15 +11,16 @@ use super::OpCode;
 use crate::buf::IoBufMut;
 use crate::driver::bufring::{self, BufRing};
 use crate::driver::Cqe;
-use crate::net::stash::Stash;
+use crate::stash::StreamStash;
 
 /// Receives into `0..bytes_total()` of `buf`.
 pub(crate) struct Recv<B> {
     pub(crate) fd: RawFd,
     pub(crate) buf: B,
     /// For stream sockets: where the bytes of a dropped-but-completed
-    /// receive go, so that the next read returns them (none are lost).
-    pub(crate) stash: Option<Rc<Stash>>,
+    /// receive go, so that the next read returns them (none are lost). The
+    /// receive holds the stash's turn; its completion ends it.
+    pub(crate) stash: Option<Rc<StreamStash>>,
 }
 
 // SAFETY: the SQE points into `buf`'s memory, stable by IoBufMut's contract.
@@ -28,17 +30,9 @@ unsafe impl<B: IoBufMut> OpCode for Recv<B> {
         opcode::Recv::new(types::Fd(self.fd), self.buf.stable_mut_ptr(), len).build()
     }
 
-    fn release(&mut self, cqe: &Cqe) {
+    fn release(&mut self, cqe: &Cqe, wakes: &mut Vec<Waker>) {
         if let Some(stash) = &self.stash {
-            let got = if cqe.result > 0 {
-                let n = (cqe.result as usize).min(self.buf.bytes_total());
-                // SAFETY: the kernel wrote `n` bytes at the start of the
-                // buffer, which we own and nobody else touches any more.
-                Some(unsafe { std::slice::from_raw_parts(self.buf.stable_mut_ptr(), n) })
-            } else {
-                None
-            };
-            stash.finish(got);
+            stash.keep_completed(&mut self.buf, cqe, wakes);
         }
     }
 }
@@ -51,8 +45,9 @@ pub(crate) struct RecvSelect {
     pub(crate) fd: RawFd,
     /// Keeps the pool alive while the kernel may pick one of its buffers.
     pub(crate) bufs: Rc<BufRing>,
-    /// Where the bytes of a dropped-but-completed receive go.
-    pub(crate) stash: Option<Rc<Stash>>,
+    /// Where the bytes of a dropped-but-completed receive go (it holds
+    /// the stash's turn, as [`Recv`] does).
+    pub(crate) stash: Option<Rc<StreamStash>>,
 }
 
 impl RecvSelect {
@@ -75,17 +70,16 @@ unsafe impl OpCode for RecvSelect {
             .flags(squeue::Flags::BUFFER_SELECT)
     }
 
-    fn release(&mut self, cqe: &Cqe) {
+    fn release(&mut self, cqe: &Cqe, wakes: &mut Vec<Waker>) {
         let stash = self.stash.take();
-        let copied = self.take(cqe.result, cqe.flags, |bytes| {
+        // Recycles the buffer the completion names, if any.
+        self.take(cqe.result, cqe.flags, |bytes| {
             if let Some(s) = &stash {
-                s.finish((!bytes.is_empty()).then_some(bytes));
+                s.push(bytes);
             }
         });
-        if copied.is_none() {
-            if let Some(s) = &stash {
-                s.finish(None);
-            }
+        if let Some(s) = &stash {
+            s.finish_later(wakes);
         }
     }
 }
@@ -117,7 +111,7 @@ unsafe impl OpCode for RecvMulti {
         opcode::RecvMulti::new(types::Fd(self.fd), bufring::GROUP).build()
     }
 
-    fn release(&mut self, cqe: &Cqe) {
+    fn release(&mut self, cqe: &Cqe, _wakes: &mut Vec<Waker>) {
         // The socket is gone (or its reads with it): the bytes go too.
         if let Some(bid) = cqueue::buffer_select(cqe.flags) {
             self.bufs.recycle(bid);

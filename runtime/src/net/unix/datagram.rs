@@ -10,8 +10,10 @@ use crate::net::sockaddr::SockAddr;
 use crate::net::socket::Socket;
 
 /// A Unix datagram socket. Unlike UDP, delivery between sockets of one
-/// machine is reliable and ordered; a receive dropped in flight may still
-/// lose the datagram it had got.
+/// machine is reliable and ordered, and a receive dropped in flight (a
+/// timeout) loses nothing either: a datagram the kernel had already
+/// delivered into its buffer is kept, whole, and is the next receive's,
+/// with its sender for `recv_from`.
 #[derive(Debug)]
 pub struct UnixDatagram {
     sock: Socket,
@@ -68,6 +70,7 @@ impl UnixDatagram {
     }
 
     /// Receives one datagram into the start of `buf`, with its sender.
+    /// Dropping the future loses no datagram (see the type's docs).
     pub async fn recv_from<B: IoBufMut>(&self, buf: B) -> (io::Result<(usize, SocketAddr)>, B) {
         let (res, buf) = self.sock.recv_from(buf).await;
         (res.and_then(|(n, a)| Ok((n, a.to_unix()?))), buf)
@@ -78,7 +81,8 @@ impl UnixDatagram {
         self.sock.send(buf).await
     }
 
-    /// Receives one datagram from the connected peer.
+    /// Receives one datagram from the connected peer. Dropping the future
+    /// loses no datagram (see the type's docs).
     pub async fn recv<B: IoBufMut>(&self, buf: B) -> (io::Result<usize>, B) {
         self.sock.recv(buf).await
     }

@@ -1,0 +1,66 @@
+//! The stash of a byte stream: bytes in order, handed out as the next
+//! read's bytes.
+
+use std::collections::VecDeque;
+use std::task::Waker;
+
+use super::Stash;
+use crate::buf::{self, IoBufMut};
+use crate::driver::Cqe;
+
+/// The stash of a stream socket, a pipe or a child's stdout/stderr.
+pub(crate) type StreamStash = Stash<VecDeque<u8>>;
+
+impl Stash<VecDeque<u8>> {
+    /// Keeps `bytes` for the next read (the part of a received chunk that
+    /// did not fit the read's buffer).
+    pub(crate) fn push(&self, bytes: &[u8]) {
+        self.with(|kept| kept.extend(bytes));
+    }
+
+    /// The completion `cqe` of a dropped read into `buf`: keeps the bytes
+    /// it got and ends the read's turn (inside the driver: the wakers go to
+    /// `wakes`).
+    pub(crate) fn keep_completed<B: IoBufMut>(
+        &self,
+        buf: &mut B,
+        cqe: &Cqe,
+        wakes: &mut Vec<Waker>,
+    ) {
+        if let Ok(n) = usize::try_from(cqe.result) {
+            // SAFETY: a read's result counts the bytes the kernel wrote at
+            // the start of its buffer.
+            let got = unsafe { buf::written(buf, n) };
+            self.push(got);
+        }
+        self.finish_later(wakes);
+    }
+
+    /// Appends every kept byte to `dst`; `None` when there are none.
+    pub(crate) fn take_into_bytes(&self, dst: &mut bytes::BytesMut) -> Option<usize> {
+        self.with(|kept| {
+            if kept.is_empty() {
+                return None;
+            }
+            let (a, b) = kept.as_slices();
+            dst.extend_from_slice(a);
+            dst.extend_from_slice(b);
+            let n = kept.len();
+            kept.clear();
+            Some(n)
+        })
+    }
+
+    /// Moves kept bytes into `buf` (from its start), as many as fit;
+    /// `None` when there are none or `buf` has no room.
+    pub(crate) fn take_into<B: IoBufMut>(&self, buf: &mut B) -> Option<usize> {
+        self.with(|kept| {
+            if kept.is_empty() || buf.bytes_total() == 0 {
+                return None;
+            }
+            let n = buf::fill(buf, kept.make_contiguous());
+            kept.drain(..n);
+            Some(n)
+        })
+    }
+}
