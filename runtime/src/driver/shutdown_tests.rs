@@ -37,6 +37,7 @@ fn an_op_dropped_after_shutdown_gave_up_is_never_freed_under_the_kernel() {
                 fd: r.as_raw_fd(),
                 buf: vec![0u8; LEN],
                 offset: u64::MAX,
+                stash: None,
             });
             poll_fn(|cx| {
                 assert!(Pin::new(&mut op).poll(cx).is_pending());
