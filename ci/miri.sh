@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the runtime's buffer and stash unit tests under Miri, which checks
+# Runs the runtime's buffer, stash and panic-containment unit tests under Miri, which checks
 # the raw-pointer code for undefined behaviour: the pointers IoBufMut hands
 # out, the stash copies, the release of a dropped read's completion.
 # Miri cannot run io_uring, so these tests fake the kernel (they write
@@ -19,7 +19,7 @@ fi
 echo "$version"
 
 # Test paths whose tests need no ring (each module's tests fake completions).
-tests=(buf:: stash:: driver::op::)
+tests=(buf:: stash:: driver::op:: task::contain::)
 
 echo "==> miri, Stacked Borrows"
 cargo +nightly miri test -p ringio-runtime --lib -- "${tests[@]}"
