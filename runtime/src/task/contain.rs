@@ -65,14 +65,14 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> &str {
 mod tests {
     use super::*;
 
-    struct PanicsOnDrop(&'static str);
+    struct PanicsOnDrop;
     impl Drop for PanicsOnDrop {
         fn drop(&mut self) {
-            std::panic::panic_any(PayloadPanicsOnDrop(self.0));
+            std::panic::panic_any(PayloadPanicsOnDrop);
         }
     }
 
-    struct PayloadPanicsOnDrop(&'static str);
+    struct PayloadPanicsOnDrop;
     impl Drop for PayloadPanicsOnDrop {
         fn drop(&mut self) {
             // A zero-sized payload: leaking it (as `dispose` does with the
@@ -84,7 +84,7 @@ mod tests {
 
     #[test]
     fn a_payload_whose_destructor_panics_does_not_escape() {
-        let payload = drop_catching(PanicsOnDrop("x")).unwrap_err();
+        let payload = drop_catching(PanicsOnDrop).unwrap_err();
         assert!(payload.is::<PayloadPanicsOnDrop>());
         // Would unwind out of here if the payload were dropped unguarded.
         dispose(payload);
