@@ -24,22 +24,6 @@ async fn hold(mut reader: StreamReader, _writer: StreamWriter) {
     let _ = reader.read(1).await;
 }
 
-/// Raises the soft RLIMIT_NOFILE to the hard limit: both ends of 1,000
-/// connections live in this process.
-fn raise_nofile() -> u64 {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: valid pointers to an rlimit struct.
-    unsafe {
-        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim), 0);
-        lim.rlim_cur = lim.rlim_max;
-        assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &lim), 0);
-    }
-    lim.rlim_cur
-}
-
 #[test]
 fn a_burst_of_1000_clients_all_get_in() {
     let somaxconn: usize = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
@@ -48,7 +32,9 @@ fn a_burst_of_1000_clients_all_get_in() {
         .parse()
         .expect("somaxconn is a number");
     assert_eq!(default_backlog() as usize, somaxconn);
-    let nofile = raise_nofile();
+    // Both ends of 1,000 connections live in this process.
+    let nofile = common::nofile().rlim_max;
+    common::set_nofile(nofile);
     if somaxconn < CLIENTS || nofile < 2 * CLIENTS as u64 + 64 {
         println!("skipped: somaxconn {somaxconn}, RLIMIT_NOFILE {nofile}: too small");
         return;
