@@ -370,9 +370,9 @@ impl Socket {
     /// empties the pool (10,000 connections getting a message in the same
     /// loop turn), every connection beyond the pool's size (128 by default)
     /// falls back here at once, and 16 KiB each raised the peak RSS by
-    /// ~4 KiB per connection
-    /// (40 MB at 10,000) and left the heap fragmented. Reserving in `dst`
-    /// only what `FIONREAD` says is queued costs what the pool path costs.
+    /// ~4 KiB per connection (40 MB at 10,000) and left the heap
+    /// fragmented. Reserving in `dst` only what `FIONREAD` says is queued
+    /// costs what the pool path costs.
     async fn read_buf_direct(&self, dst: &mut BytesMut) -> io::Result<usize> {
         let _turn = match &self.stash {
             Some(s) => {
