@@ -3,8 +3,9 @@
 //! in a child process (this binary re-executed with an env var); this is a
 //! `harness = false` test.
 
+mod child;
+
 use std::net::TcpStream as StdStream;
-use std::process::Command;
 use std::time::Duration;
 
 use ringio_runtime::net::TcpListener;
@@ -14,20 +15,7 @@ use ringio_runtime::Runtime;
 const CHILD: &str = "RINGIO_TEST_ACCEPT_EMFILE_CHILD";
 
 fn main() {
-    if std::env::var_os(CHILD).is_some() {
-        child();
-        return;
-    }
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let out = Command::new(exe)
-        .env(CHILD, "1")
-        .output()
-        .expect("re-run the test binary");
-    print!("{}", String::from_utf8_lossy(&out.stdout));
-    eprint!("{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "child failed: {:?}", out.status);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("recovered"));
-    println!("test accept_recovers_after_emfile ... ok");
+    child::run_in_child(CHILD, "accept_recovers_after_emfile", "recovered", child);
 }
 
 /// The lowest fd number free now.

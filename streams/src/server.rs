@@ -18,9 +18,8 @@ use std::path::{Path, PathBuf};
 use std::pin::{pin, Pin};
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
-use std::time::Duration;
 
-use ringio_runtime::net::{TcpListener, ToSocketAddrs, UnixListener};
+use ringio_runtime::net::{default_backlog, TcpListener, ToSocketAddrs, UnixListener};
 use ringio_runtime::task::{Builder, JoinHandle};
 
 use crate::connect::{from_tcp, from_unix, StreamOptions};
@@ -61,14 +60,16 @@ impl Default for ServerOptions {
     fn default() -> Self {
         ServerOptions {
             streams: StreamOptions::default(),
-            backlog: 100,
+            backlog: default_backlog(),
             reuse_port: false,
         }
     }
 }
 
 impl ServerOptions {
-    /// The defaults: limit 64 KiB, backlog 100 (as asyncio), no
+    /// The defaults: limit 64 KiB, the kernel's largest backlog
+    /// (`somaxconn`, see [`default_backlog`]; asyncio's 100 makes clients
+    /// of a burst wait a second for a SYN retransmission), no
     /// `SO_REUSEPORT`.
     pub fn new() -> Self {
         Self::default()
@@ -80,7 +81,8 @@ impl ServerOptions {
         Ok(self)
     }
 
-    /// The length of the queue of connections not yet accepted.
+    /// The length of the queue of connections not yet accepted (the kernel
+    /// caps it at `somaxconn`).
     pub fn backlog(mut self, backlog: u32) -> Self {
         self.backlog = backlog;
         self
@@ -260,24 +262,6 @@ where
     }
 }
 
-/// Resource shortages that clear with time: wait a little before the next
-/// accept rather than spin (asyncio waits a second).
-fn is_exhaustion(e: &io::Error) -> bool {
-    matches!(
-        e.raw_os_error(),
-        Some(libc_errno::EMFILE | libc_errno::ENFILE | libc_errno::ENOBUFS | libc_errno::ENOMEM)
-    )
-}
-
-/// The errno values `is_exhaustion` looks for (Linux numbering; this crate
-/// has no libc dependency).
-mod libc_errno {
-    pub const ENOMEM: i32 = 12;
-    pub const ENFILE: i32 = 23;
-    pub const EMFILE: i32 = 24;
-    pub const ENOBUFS: i32 = 105;
-}
-
 async fn accept_loop<H, Fut>(
     listener: Listener,
     handler: H,
@@ -298,12 +282,10 @@ async fn accept_loop<H, Fut>(
                     tracing::error!("stream server: cannot start a connection's task: {e}");
                 }
             }
-            Err(e) => {
-                tracing::error!("stream server: accept failed: {e}");
-                if is_exhaustion(&e) {
-                    ringio_runtime::time::sleep(Duration::from_millis(100)).await;
-                }
-            }
+            // The listener pauses its next accept after running out of
+            // descriptors (1 ms doubling to 50 ms), so this loop does not
+            // spin, and a waiting client gets in soon after one is freed.
+            Err(e) => tracing::error!("stream server: accept failed: {e}"),
         }
     }
 }

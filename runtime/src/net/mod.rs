@@ -30,6 +30,7 @@
 
 mod acceptor;
 mod addr;
+mod backlog;
 pub(crate) mod sockaddr;
 mod socket;
 pub mod tcp;
@@ -37,6 +38,7 @@ mod udp;
 pub mod unix;
 
 pub use addr::ToSocketAddrs;
+pub use backlog::default_backlog;
 pub use tcp::{TcpListener, TcpListenerOptions, TcpStream};
 pub use udp::UdpSocket;
 pub use unix::{UnixDatagram, UnixListener, UnixStream};

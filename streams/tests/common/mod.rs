@@ -39,3 +39,24 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// RLIMIT_NOFILE now.
+pub fn nofile() -> libc::rlimit {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: a valid pointer to an rlimit struct.
+    assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
+    lim
+}
+
+/// Sets the soft RLIMIT_NOFILE (process-wide).
+pub fn set_nofile(cur: libc::rlim_t) {
+    let lim = libc::rlimit {
+        rlim_cur: cur,
+        ..nofile()
+    };
+    // SAFETY: a valid pointer to an rlimit struct.
+    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) }, 0);
+}

@@ -7,6 +7,7 @@ use std::os::fd::{AsRawFd, IntoRawFd, RawFd};
 use super::TcpStream;
 use crate::net::acceptor::Acceptor;
 use crate::net::addr::{each_addr, ToSocketAddrs};
+use crate::net::backlog::default_backlog;
 use crate::net::sockaddr::SockAddr;
 use crate::net::socket::Socket;
 
@@ -49,19 +50,21 @@ pub struct TcpListenerOptions {
 impl Default for TcpListenerOptions {
     fn default() -> Self {
         TcpListenerOptions {
-            backlog: 1024,
+            backlog: default_backlog(),
             reuse_port: false,
         }
     }
 }
 
 impl TcpListenerOptions {
-    /// Defaults: backlog 1024, no `SO_REUSEPORT`.
+    /// Defaults: the kernel's largest backlog ([`default_backlog`], from
+    /// `somaxconn`), no `SO_REUSEPORT`.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// The length of the queue of connections not yet accepted.
+    /// The length of the queue of connections not yet accepted (the kernel
+    /// caps it at `somaxconn`).
     pub fn backlog(mut self, backlog: u32) -> Self {
         self.backlog = backlog;
         self
@@ -127,6 +130,14 @@ impl TcpListener {
     /// Errors such as `EMFILE` (too many open files) are returned, and the
     /// listener stays usable: once the error clears, `accept` succeeds.
     /// Dropping the future loses no connection.
+    ///
+    /// After `EMFILE`, `ENFILE`, `ENOBUFS` or `ENOMEM` the next `accept`
+    /// first pauses (1 ms, doubling per further such error up to 50 ms,
+    /// reset by a success), so a plain `loop { listener.accept().await }`
+    /// does not spin while descriptors are exhausted, and a waiting client
+    /// gets in within about 50 ms once one is freed. Linux offers no way to
+    /// wait for a descriptor to be freed; closing idle connections (or
+    /// raising `RLIMIT_NOFILE`) is the caller's remedy.
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
         let fd = self.acceptor.accept(self.sock.raw()).await?;
         let stream = TcpStream::from_socket(Socket::from_fd(fd, true));

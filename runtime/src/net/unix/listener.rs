@@ -7,6 +7,7 @@ use std::path::Path;
 
 use super::UnixStream;
 use crate::net::acceptor::Acceptor;
+use crate::net::backlog::default_backlog;
 use crate::net::sockaddr::SockAddr;
 use crate::net::socket::Socket;
 
@@ -21,10 +22,10 @@ pub struct UnixListener {
 }
 
 impl UnixListener {
-    /// Binds to `path` and listens (backlog 1024). Fails with `AddrInUse`
-    /// when the file exists.
+    /// Binds to `path` and listens with the kernel's largest backlog
+    /// ([`default_backlog`]). Fails with `AddrInUse` when the file exists.
     pub fn bind<P: AsRef<Path>>(path: P) -> io::Result<UnixListener> {
-        Self::bind_with_backlog(path, 1024)
+        Self::bind_with_backlog(path, default_backlog())
     }
 
     /// As [`bind`](Self::bind), with the given backlog.
@@ -49,7 +50,8 @@ impl UnixListener {
     }
 
     /// Waits for the next connection; returns it with the peer's address
-    /// (usually unnamed). Errors leave the listener usable, as for
+    /// (usually unnamed). Errors leave the listener usable, and running out
+    /// of descriptors makes the next call pause first, as for
     /// [`crate::net::TcpListener::accept`].
     pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
         let fd = self.acceptor.accept(self.sock.raw()).await?;
