@@ -360,8 +360,7 @@ impl Socket {
     async fn read_buf_direct(&self, dst: &mut BytesMut) -> io::Result<usize> {
         let _turn = match &self.stash {
             Some(s) => {
-                s.begin().await;
-                let turn = Turn(s);
+                let turn = s.turn().await;
                 if let Some(n) = s.take_into_bytes(dst) {
                     return Ok(n);
                 }
