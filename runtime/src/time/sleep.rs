@@ -103,7 +103,10 @@ impl Future for Sleep {
         let Some(deadline) = self.deadline else {
             // Beyond Instant's range: park forever (until dropped).
             let tick = u64::MAX;
-            let (key, _) = handle.timers.borrow_mut().insert(tick, cx.waker().clone());
+            let (key, _) = handle
+                .timers
+                .borrow_mut()
+                .insert(tick, None, cx.waker().clone());
             self.timer = Some((handle, key));
             return Poll::Pending;
         };
@@ -112,7 +115,11 @@ impl Future for Sleep {
             return Poll::Ready(());
         }
         let tick = handle.deadline_tick(deadline);
-        let (key, expired) = handle.timers.borrow_mut().insert(tick, cx.waker().clone());
+        let (key, expired) =
+            handle
+                .timers
+                .borrow_mut()
+                .insert(tick, Some(deadline), cx.waker().clone());
         if expired {
             handle.timers.borrow_mut().remove(key);
             self.done = true;

@@ -9,8 +9,17 @@
 //! live in a slab and are chained per slot through `prev`/`next` keys, so
 //! insertion and removal are O(1); finding the next expiry scans at most one
 //! 64-bit occupancy mask per level.
+//!
+//! Order: a slot's list is in no particular order, and a late loop fires
+//! many slots (of several levels) in one [`Wheel::advance`]. So each entry
+//! keeps its exact deadline (nanoseconds, finer than a tick) and a creation
+//! sequence number, and `advance` sorts what expired by (deadline, sequence)
+//! before handing out the wakers: timers due together fire in deadline
+//! order, ties in the order they were inserted, however late the loop is.
+//! That costs O(k log k) for k expired timers and nothing on insert/remove.
 
 use std::task::Waker;
+use std::time::Instant;
 
 use slab::Slab;
 
@@ -26,6 +35,9 @@ pub(crate) type TimerKey = usize;
 struct Entry {
     /// Absolute tick of the deadline.
     when: u64,
+    /// Exact deadline in nanoseconds since the wheel's origin, and the
+    /// insertion number: the order in which due timers fire.
+    order: (u64, u64),
     waker: Option<Waker>,
     fired: bool,
     /// Position when linked into a slot.
@@ -55,6 +67,12 @@ pub(crate) struct Wheel {
     elapsed: u64,
     levels: [Level; LEVELS],
     entries: Slab<Entry>,
+    /// Instant 0 of the entries' exact deadlines.
+    origin: Instant,
+    /// Insertion number of the next timer.
+    next_seq: u64,
+    /// Reused buffer: the timers one `advance` fires, before sorting.
+    due: Vec<((u64, u64), Waker)>,
 }
 
 impl Wheel {
@@ -66,6 +84,9 @@ impl Wheel {
                 heads: [NONE; SLOTS],
             }; LEVELS],
             entries: Slab::new(),
+            origin: Instant::now(),
+            next_seq: 0,
+            due: Vec::new(),
         }
     }
 
@@ -74,13 +95,27 @@ impl Wheel {
         self.entries.len()
     }
 
-    /// Adds a timer for tick `when`. Returns its key and whether it has
+    /// Adds a timer for tick `when`, whose exact deadline is `deadline`
+    /// (`None`: never; it orders the timer among those due in one advance,
+    /// so it should round up to `when`). Returns its key and whether it has
     /// already expired (then it is stored as fired and nothing is woken).
-    pub(crate) fn insert(&mut self, when: u64, waker: Waker) -> (TimerKey, bool) {
+    pub(crate) fn insert(
+        &mut self,
+        when: u64,
+        deadline: Option<Instant>,
+        waker: Waker,
+    ) -> (TimerKey, bool) {
         let when = when.min(MAX_TICK);
         let expired = when <= self.elapsed;
+        let exact = deadline.map_or(u64::MAX, |d| {
+            let nanos = d.saturating_duration_since(self.origin).as_nanos();
+            u64::try_from(nanos).unwrap_or(u64::MAX)
+        });
+        let seq = self.next_seq;
+        self.next_seq += 1;
         let key = self.entries.insert(Entry {
             when,
+            order: (exact, seq),
             waker: Some(waker),
             fired: expired,
             level: 0,
@@ -124,10 +159,11 @@ impl Wheel {
         self.next_slot().map(|e| e.deadline)
     }
 
-    /// Advances to tick `now`, marking due timers fired and collecting their
-    /// wakers into `wakes`.
+    /// Advances to tick `now`, marking due timers fired and appending their
+    /// wakers to `wakes` in deadline order (ties in insertion order).
     pub(crate) fn advance(&mut self, now: u64, wakes: &mut Vec<Waker>) {
         let now = now.min(MAX_TICK);
+        let mut due = std::mem::take(&mut self.due);
         while let Some(exp) = self.next_slot() {
             if exp.deadline > now {
                 break;
@@ -145,7 +181,7 @@ impl Wheel {
                 if e.when <= now {
                     e.fired = true;
                     if let Some(w) = e.waker.take() {
-                        wakes.push(w);
+                        due.push((e.order, w));
                     }
                 } else {
                     self.link(key);
@@ -154,6 +190,10 @@ impl Wheel {
             }
         }
         self.elapsed = self.elapsed.max(now);
+        // Orders are distinct (unique sequence numbers): unstable is exact.
+        due.sort_unstable_by_key(|d| d.0);
+        wakes.extend(due.drain(..).map(|d| d.1));
+        self.due = due;
     }
 
     fn level_for(&self, when: u64) -> usize {
@@ -243,6 +283,117 @@ mod tests {
         Waker::from(Arc::new(Count(AtomicUsize::new(0))))
     }
 
+    /// Deterministic pseudo-random numbers (xorshift) for deadlines and
+    /// removals.
+    fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+        move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        }
+    }
+
+    /// A waker that logs its id when woken.
+    struct Logged(usize, Arc<std::sync::Mutex<Vec<usize>>>);
+    impl Wake for Logged {
+        fn wake(self: Arc<Self>) {
+            self.1.lock().unwrap().push(self.0);
+        }
+    }
+
+    /// Wakes `wakes` in order and returns the ids they logged.
+    fn woken_ids(wakes: &mut Vec<Waker>, log: &Arc<std::sync::Mutex<Vec<usize>>>) -> Vec<usize> {
+        for w in wakes.drain(..) {
+            w.wake();
+        }
+        std::mem::take(&mut *log.lock().unwrap())
+    }
+
+    /// The exact deadline `nanos` past tick `tick - 1` (so `tick` is its
+    /// rounded-up tick when `0 < nanos <= 1 ms`).
+    fn exact(w: &Wheel, tick: u64, nanos: u64) -> Instant {
+        w.origin + std::time::Duration::from_nanos((tick - 1) * 1_000_000 + nanos)
+    }
+
+    #[test]
+    fn one_tick_fires_by_exact_deadline_not_insertion() {
+        let mut w = Wheel::new();
+        let log = Arc::default();
+        // Five deadlines 100 us apart in tick 10, inserted early to late.
+        for i in 0..5u64 {
+            let waker = Waker::from(Arc::new(Logged(i as usize, Arc::clone(&log))));
+            w.insert(10, Some(exact(&w, 10, 100_000 * (i + 1))), waker);
+        }
+        let mut wakes = Vec::new();
+        w.advance(10, &mut wakes);
+        assert_eq!(woken_ids(&mut wakes, &log), [0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn late_advance_over_many_levels_fires_in_deadline_order() {
+        let mut rnd = xorshift(0xD1B5_4A32_D192_ED03);
+        let mut w = Wheel::new();
+        let log = Arc::default();
+        let mut wakes = Vec::new();
+        w.advance(40, &mut wakes);
+        // Ticks 41..300,000: levels 0 to 3; random exact deadlines in
+        // their tick, inserted in random order, some sharing a deadline.
+        let mut deadlines = Vec::new();
+        for id in 0..3_000 {
+            let at = if id % 10 == 9 {
+                deadlines[id - 1 - (rnd() % 5) as usize]
+            } else {
+                exact(&w, 41 + rnd() % 300_000, 1 + rnd() % 1_000_000)
+            };
+            let tick = ceil_tick(&w, at);
+            let waker = Waker::from(Arc::new(Logged(id, Arc::clone(&log))));
+            w.insert(tick, Some(at), waker);
+            deadlines.push(at);
+        }
+        // Deadline order, ties by insertion (id) order.
+        let mut expected: Vec<usize> = (0..deadlines.len()).collect();
+        expected.sort_by_key(|&id| (deadlines[id], id));
+        // The loop comes back late three times, then once very late.
+        let mut fired = Vec::new();
+        for now in [3_000, 70_000, 70_001, 400_000] {
+            w.advance(now, &mut wakes);
+            let ids = woken_ids(&mut wakes, &log);
+            for &id in &ids {
+                assert!(
+                    ceil_tick(&w, deadlines[id]) <= now,
+                    "timer {id} fired early"
+                );
+            }
+            fired.extend(ids);
+        }
+        assert_eq!(fired, expected);
+    }
+
+    /// The tick of `at`, rounded up (as the loop computes it).
+    fn ceil_tick(w: &Wheel, at: Instant) -> u64 {
+        let nanos = at.saturating_duration_since(w.origin).as_nanos() as u64;
+        nanos.div_ceil(1_000_000)
+    }
+
+    #[test]
+    fn equal_deadlines_fire_in_insertion_order_at_every_level() {
+        let mut w = Wheel::new();
+        let log = Arc::default();
+        // Level 0, level 1 and level 2 deadlines, ten timers each.
+        let ticks = [30u64, 200, 10_000];
+        for (group, &tick) in ticks.iter().enumerate() {
+            let at = exact(&w, tick, 500_000);
+            for i in 0..10 {
+                let waker = Waker::from(Arc::new(Logged(group * 10 + i, Arc::clone(&log))));
+                w.insert(tick, Some(at), waker);
+            }
+        }
+        let mut wakes = Vec::new();
+        w.advance(20_000, &mut wakes);
+        assert_eq!(woken_ids(&mut wakes, &log), (0..30).collect::<Vec<_>>());
+    }
+
     /// Advances tick by tick and returns the tick at which each key fired.
     fn fire_ticks(wheel: &mut Wheel, keys: &[TimerKey], until: u64) -> Vec<Option<u64>> {
         let mut fired = vec![None; keys.len()];
@@ -262,7 +413,10 @@ mod tests {
     fn fires_each_timer_exactly_at_its_tick() {
         let mut w = Wheel::new();
         let whens = [1u64, 2, 63, 64, 65, 127, 128, 4095, 4096, 4097, 70_000];
-        let keys: Vec<_> = whens.iter().map(|&t| w.insert(t, waker()).0).collect();
+        let keys: Vec<_> = whens
+            .iter()
+            .map(|&t| w.insert(t, None, waker()).0)
+            .collect();
         let fired = fire_ticks(&mut w, &keys, 70_001);
         for (i, &t) in whens.iter().enumerate() {
             assert_eq!(fired[i], Some(t), "timer for tick {t}");
@@ -273,8 +427,8 @@ mod tests {
     fn next_expiration_is_the_earliest_slot() {
         let mut w = Wheel::new();
         assert_eq!(w.next_expiration(), None);
-        w.insert(500, waker());
-        w.insert(70, waker());
+        w.insert(500, None, waker());
+        w.insert(70, None, waker());
         // 70 sits at level 1 (slot 64..128): its slot starts at tick 64.
         assert_eq!(w.next_expiration(), Some(64));
         let mut wakes = Vec::new();
@@ -288,9 +442,9 @@ mod tests {
     #[test]
     fn removed_timer_never_fires() {
         let mut w = Wheel::new();
-        let (a, _) = w.insert(10, waker());
-        let (b, _) = w.insert(10, waker());
-        let (c, _) = w.insert(10, waker());
+        let (a, _) = w.insert(10, None, waker());
+        let (b, _) = w.insert(10, None, waker());
+        let (c, _) = w.insert(10, None, waker());
         w.remove(b);
         let mut wakes = Vec::new();
         w.advance(10, &mut wakes);
@@ -307,7 +461,7 @@ mod tests {
         let mut w = Wheel::new();
         let mut wakes = Vec::new();
         w.advance(100, &mut wakes);
-        let (k, expired) = w.insert(50, waker());
+        let (k, expired) = w.insert(50, None, waker());
         assert!(expired);
         assert!(w.is_fired(k));
     }
@@ -315,21 +469,14 @@ mod tests {
     #[test]
     fn far_future_is_clamped_not_lost() {
         let mut w = Wheel::new();
-        let (k, _) = w.insert(u64::MAX, waker());
+        let (k, _) = w.insert(u64::MAX, None, waker());
         assert!(!w.is_fired(k));
         assert!(w.next_expiration().is_some());
     }
 
     #[test]
     fn matches_a_sorted_reference_under_random_load() {
-        // xorshift: deterministic pseudo-random deadlines and removals.
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut rnd = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rnd = xorshift(0x9E37_79B9_7F4A_7C15);
         let mut w = Wheel::new();
         let mut live: Vec<(TimerKey, u64)> = Vec::new();
         let mut now = 0u64;
@@ -338,7 +485,7 @@ mod tests {
             match rnd() % 4 {
                 0 | 1 => {
                     let when = now + 1 + rnd() % 300_000;
-                    let (k, expired) = w.insert(when, waker());
+                    let (k, expired) = w.insert(when, None, waker());
                     assert!(!expired);
                     live.push((k, when));
                 }
