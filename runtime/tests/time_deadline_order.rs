@@ -186,6 +186,48 @@ fn wait_timeout_due_just_after_a_sleep_sees_the_task_done() {
     .unwrap();
 }
 
+/// `call_at` for 2,000 distinct deadlines, then the calling task blocks
+/// the loop thread for `block` before any callback could run.
+fn check_callbacks(block: Duration) {
+    let ran = Rc::new(RefCell::new(Vec::new()));
+    run({
+        let ran = ran.clone();
+        async move {
+            sleep(Duration::from_millis(40)).await;
+            let base = Instant::now() + Duration::from_millis(10);
+            for off in shuffled_offsets(TIMERS) {
+                let ran = ran.clone();
+                let when = base + off;
+                call_at(when, move || ran.borrow_mut().push(when));
+            }
+            std::thread::sleep(block);
+            let limit = Instant::now() + Duration::from_secs(10);
+            while ran.borrow().len() < TIMERS && Instant::now() < limit {
+                sleep(Duration::from_millis(5)).await;
+            }
+        }
+    })
+    .unwrap();
+    let ran = ran.take();
+    let d = disorder(&ran);
+    eprintln!("call_at, block {block:?}: {} ran; {d:?}", ran.len());
+    assert_eq!(ran.len(), TIMERS);
+    assert_eq!(
+        d.out_of_order, 0,
+        "callbacks ran out of deadline order: {d:?}"
+    );
+}
+
+#[test]
+fn call_at_callbacks_run_in_deadline_order_after_a_30ms_block() {
+    check_callbacks(Duration::from_millis(30));
+}
+
+#[test]
+fn call_at_callbacks_run_in_deadline_order_after_a_300ms_block() {
+    check_callbacks(Duration::from_millis(300));
+}
+
 #[test]
 fn equal_deadlines_fire_in_creation_order() {
     let ran = Rc::new(RefCell::new(Vec::new()));
