@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use crate::context;
 use crate::handle::Handle;
 use crate::task::{spawn, JoinHandle};
-use crate::time::wheel::TimerKey;
+use crate::time::wheel::Timer;
 
 /// A scheduled callback; [`cancel`](TimerHandle::cancel) stops it if it has
 /// not run. Dropping the handle does not cancel (as in asyncio).
@@ -45,7 +45,7 @@ struct Pending {
     f: Box<dyn FnOnce()>,
     inner: Rc<Inner>,
     handle: Weak<Handle>,
-    timer: TimerKey,
+    timer: Timer,
 }
 
 thread_local! {
@@ -75,9 +75,6 @@ impl Wake for Fire {
         let Some(handle) = p.handle.upgrade() else {
             return;
         };
-        if let Ok(mut wheel) = handle.timers.try_borrow_mut() {
-            wheel.remove(p.timer);
-        }
         let f = p.f;
         let _ = p.inner.task.set(handle.spawn(async move { f() }, None));
     }
@@ -104,7 +101,7 @@ impl TimerHandle {
         };
         if let Some(handle) = p.handle.upgrade() {
             if let Ok(mut wheel) = handle.timers.try_borrow_mut() {
-                wheel.remove(p.timer);
+                wheel.remove(&p.timer);
             }
         }
     }
@@ -174,11 +171,9 @@ pub fn call_at<F: FnOnce() + 'static>(when: Instant, f: F) -> TimerHandle {
     let id = NEXT_ID.with(|n| n.replace(n.get() + 1));
     let fire = Waker::from(Arc::new(Fire(id)));
     let tick = handle.deadline_tick(when);
-    let (timer, expired) = handle.timers.borrow_mut().insert(tick, Some(when), fire);
-    if expired {
-        handle.timers.borrow_mut().remove(timer);
+    let Some(timer) = handle.timers.borrow_mut().insert(tick, Some(when), fire) else {
         return TimerHandle::spawned(handle.spawn(async move { f() }, None), when);
-    }
+    };
     let inner = Rc::new(Inner {
         task: OnceCell::new(),
         cancelled: Cell::new(false),

@@ -17,6 +17,10 @@
 //! before handing out the wakers: timers due together fire in deadline
 //! order, ties in the order they were inserted, however late the loop is.
 //! That costs O(k log k) for k expired timers and nothing on insert/remove.
+//!
+//! A fired entry leaves the slab as it fires: whether a [`Timer`] fired is
+//! read from the wheel's time alone (every entry due by `elapsed` has fired),
+//! so the owner of a timer woken late does not touch its entry again.
 
 use std::task::Waker;
 use std::time::Instant;
@@ -29,8 +33,17 @@ const SLOTS: usize = 1 << SLOT_BITS;
 const MAX_TICK: u64 = (1 << (SLOT_BITS as u64 * LEVELS as u64)) - 1;
 const NONE: usize = usize::MAX;
 
-/// A key of one timer in the wheel.
-pub(crate) type TimerKey = usize;
+/// One timer in the wheel, as its owner holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Timer {
+    /// Slab key of the entry while pending.
+    key: usize,
+    /// Tick of the deadline (clamped to the horizon).
+    when: u64,
+    /// Insertion number: tells this timer's entry from a later one that
+    /// reuses the slab key.
+    seq: u64,
+}
 
 struct Entry {
     /// Absolute tick of the deadline.
@@ -38,8 +51,7 @@ struct Entry {
     /// Exact deadline in nanoseconds since the wheel's origin, and the
     /// insertion number: the order in which due timers fire.
     order: (u64, u64),
-    waker: Option<Waker>,
-    fired: bool,
+    waker: Waker,
     /// Position when linked into a slot.
     level: u8,
     slot: u8,
@@ -90,23 +102,25 @@ impl Wheel {
         }
     }
 
-    /// Timers registered (fired ones included until removed).
+    /// Timers pending.
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }
 
     /// Adds a timer for tick `when`, whose exact deadline is `deadline`
     /// (`None`: never; it orders the timer among those due in one advance,
-    /// so it should round up to `when`). Returns its key and whether it has
-    /// already expired (then it is stored as fired and nothing is woken).
+    /// so it should round up to `when`). Returns the timer, or `None` if
+    /// it is already due (then nothing is stored and nothing is woken).
     pub(crate) fn insert(
         &mut self,
         when: u64,
         deadline: Option<Instant>,
         waker: Waker,
-    ) -> (TimerKey, bool) {
+    ) -> Option<Timer> {
         let when = when.min(MAX_TICK);
-        let expired = when <= self.elapsed;
+        if when <= self.elapsed {
+            return None;
+        }
         let exact = deadline.map_or(u64::MAX, |d| {
             let nanos = d.saturating_duration_since(self.origin).as_nanos();
             u64::try_from(nanos).unwrap_or(u64::MAX)
@@ -116,41 +130,45 @@ impl Wheel {
         let key = self.entries.insert(Entry {
             when,
             order: (exact, seq),
-            waker: Some(waker),
-            fired: expired,
+            waker,
             level: 0,
             slot: 0,
             prev: NONE,
             next: NONE,
         });
-        if !expired {
-            self.link(key);
-        }
-        (key, expired)
+        self.link(key);
+        Some(Timer { key, when, seq })
     }
 
-    /// True once the timer fired.
-    pub(crate) fn is_fired(&self, key: TimerKey) -> bool {
-        self.entries.get(key).is_none_or(|e| e.fired)
+    /// True once the timer fired (its entry is gone then).
+    pub(crate) fn is_fired(&self, timer: &Timer) -> bool {
+        timer.when <= self.elapsed
+    }
+
+    /// The entry of a pending timer.
+    fn pending(&mut self, timer: &Timer) -> Option<&mut Entry> {
+        if self.is_fired(timer) {
+            return None;
+        }
+        self.entries
+            .get_mut(timer.key)
+            .filter(|e| e.order.1 == timer.seq)
     }
 
     /// Replaces the waker of a pending timer.
-    pub(crate) fn set_waker(&mut self, key: TimerKey, waker: &Waker) {
-        if let Some(e) = self.entries.get_mut(key) {
-            match &e.waker {
-                Some(w) if w.will_wake(waker) => {}
-                _ => e.waker = Some(waker.clone()),
+    pub(crate) fn set_waker(&mut self, timer: &Timer, waker: &Waker) {
+        if let Some(e) = self.pending(timer) {
+            if !e.waker.will_wake(waker) {
+                e.waker = waker.clone();
             }
         }
     }
 
-    /// Removes a timer, fired or not.
-    pub(crate) fn remove(&mut self, key: TimerKey) {
-        if let Some(e) = self.entries.get(key) {
-            if !e.fired {
-                self.unlink(key);
-            }
-            self.entries.remove(key);
+    /// Removes a timer; no effect once it fired.
+    pub(crate) fn remove(&mut self, timer: &Timer) {
+        if self.pending(timer).is_some() {
+            self.unlink(timer.key);
+            self.entries.remove(timer.key);
         }
     }
 
@@ -159,7 +177,7 @@ impl Wheel {
         self.next_slot().map(|e| e.deadline)
     }
 
-    /// Advances to tick `now`, marking due timers fired and appending their
+    /// Advances to tick `now`, removing due timers and appending their
     /// wakers to `wakes` in deadline order (ties in insertion order).
     pub(crate) fn advance(&mut self, now: u64, wakes: &mut Vec<Waker>) {
         let now = now.min(MAX_TICK);
@@ -174,15 +192,11 @@ impl Wheel {
             lvl.heads[exp.slot] = NONE;
             lvl.occupied &= !(1u64 << exp.slot);
             while key != NONE {
-                let e = &mut self.entries[key];
+                let e = &self.entries[key];
                 let next = e.next;
-                e.prev = NONE;
-                e.next = NONE;
                 if e.when <= now {
-                    e.fired = true;
-                    if let Some(w) = e.waker.take() {
-                        due.push((e.order, w));
-                    }
+                    let e = self.entries.remove(key);
+                    due.push((e.order, e.waker));
                 } else {
                     self.link(key);
                 }
@@ -202,7 +216,7 @@ impl Wheel {
         (significant / SLOT_BITS as usize).min(LEVELS - 1)
     }
 
-    fn link(&mut self, key: TimerKey) {
+    fn link(&mut self, key: usize) {
         let when = self.entries[key].when;
         let level = self.level_for(when);
         let slot = ((when >> (level as u32 * SLOT_BITS)) as usize) & (SLOTS - 1);
@@ -220,7 +234,7 @@ impl Wheel {
         e.next = head;
     }
 
-    fn unlink(&mut self, key: TimerKey) {
+    fn unlink(&mut self, key: usize) {
         let (level, slot, prev, next) = {
             let e = &self.entries[key];
             (e.level as usize, e.slot as usize, e.prev, e.next)
@@ -322,8 +336,11 @@ mod tests {
         let log = Arc::default();
         // Five deadlines 100 us apart in tick 10, inserted early to late.
         for i in 0..5u64 {
-            let waker = Waker::from(Arc::new(Logged(i as usize, Arc::clone(&log))));
-            w.insert(10, Some(exact(&w, 10, 100_000 * (i + 1))), waker);
+            w.insert(
+                10,
+                Some(exact(&w, 10, 100_000 * (i + 1))),
+                logged(i as usize, &log),
+            );
         }
         let mut wakes = Vec::new();
         w.advance(10, &mut wakes);
@@ -347,8 +364,7 @@ mod tests {
                 exact(&w, 41 + rnd() % 300_000, 1 + rnd() % 1_000_000)
             };
             let tick = ceil_tick(&w, at);
-            let waker = Waker::from(Arc::new(Logged(id, Arc::clone(&log))));
-            w.insert(tick, Some(at), waker);
+            w.insert(tick, Some(at), logged(id, &log));
             deadlines.push(at);
         }
         // Deadline order, ties by insertion (id) order.
@@ -385,8 +401,7 @@ mod tests {
         for (group, &tick) in ticks.iter().enumerate() {
             let at = exact(&w, tick, 500_000);
             for i in 0..10 {
-                let waker = Waker::from(Arc::new(Logged(group * 10 + i, Arc::clone(&log))));
-                w.insert(tick, Some(at), waker);
+                w.insert(tick, Some(at), logged(group * 10 + i, &log));
             }
         }
         let mut wakes = Vec::new();
@@ -394,33 +409,38 @@ mod tests {
         assert_eq!(woken_ids(&mut wakes, &log), (0..30).collect::<Vec<_>>());
     }
 
-    /// Advances tick by tick and returns the tick at which each key fired.
-    fn fire_ticks(wheel: &mut Wheel, keys: &[TimerKey], until: u64) -> Vec<Option<u64>> {
-        let mut fired = vec![None; keys.len()];
-        let mut wakes = Vec::new();
-        for t in 0..=until {
-            wheel.advance(t, &mut wakes);
-            for (i, &k) in keys.iter().enumerate() {
-                if fired[i].is_none() && wheel.is_fired(k) {
-                    fired[i] = Some(t);
-                }
-            }
-        }
-        fired
+    /// A waker logging `id` into `log`.
+    fn logged(id: usize, log: &Arc<std::sync::Mutex<Vec<usize>>>) -> Waker {
+        Waker::from(Arc::new(Logged(id, Arc::clone(log))))
     }
 
     #[test]
     fn fires_each_timer_exactly_at_its_tick() {
         let mut w = Wheel::new();
+        let log = Arc::default();
         let whens = [1u64, 2, 63, 64, 65, 127, 128, 4095, 4096, 4097, 70_000];
-        let keys: Vec<_> = whens
+        let timers: Vec<_> = whens
             .iter()
-            .map(|&t| w.insert(t, None, waker()).0)
+            .enumerate()
+            .map(|(id, &t)| w.insert(t, None, logged(id, &log)).unwrap())
             .collect();
-        let fired = fire_ticks(&mut w, &keys, 70_001);
+        // Advance tick by tick; note the tick at which each timer is woken.
+        let mut fired = vec![None; whens.len()];
+        let mut wakes = Vec::new();
+        for t in 0..=70_001 {
+            w.advance(t, &mut wakes);
+            for id in woken_ids(&mut wakes, &log) {
+                assert_eq!(fired[id], None, "timer {id} woken twice");
+                fired[id] = Some(t);
+            }
+            for (timer, fired) in timers.iter().zip(&fired) {
+                assert_eq!(w.is_fired(timer), fired.is_some());
+            }
+        }
         for (i, &t) in whens.iter().enumerate() {
             assert_eq!(fired[i], Some(t), "timer for tick {t}");
         }
+        assert_eq!(w.len(), 0, "fired entries leave the wheel");
     }
 
     #[test]
@@ -442,18 +462,30 @@ mod tests {
     #[test]
     fn removed_timer_never_fires() {
         let mut w = Wheel::new();
-        let (a, _) = w.insert(10, None, waker());
-        let (b, _) = w.insert(10, None, waker());
-        let (c, _) = w.insert(10, None, waker());
-        w.remove(b);
+        let log = Arc::default();
+        let [a, b, c] = [0, 1, 2].map(|id| w.insert(10, None, logged(id, &log)).unwrap());
+        w.remove(&b);
         let mut wakes = Vec::new();
         w.advance(10, &mut wakes);
-        assert_eq!(wakes.len(), 2);
-        assert!(w.is_fired(a) && w.is_fired(c));
-        w.remove(a);
-        w.remove(c);
+        assert_eq!(woken_ids(&mut wakes, &log), [0, 2]);
+        assert!(w.is_fired(&a) && w.is_fired(&c));
         assert_eq!(w.len(), 0);
         assert_eq!(w.next_expiration(), None);
+    }
+
+    #[test]
+    fn removing_a_fired_timer_spares_the_entry_reusing_its_key() {
+        let mut w = Wheel::new();
+        let log = Arc::default();
+        let old = w.insert(10, None, logged(0, &log)).unwrap();
+        let mut wakes = Vec::new();
+        w.advance(10, &mut wakes);
+        let new = w.insert(20, None, logged(1, &log)).unwrap();
+        assert_eq!(new.key, old.key, "the slab reuses the freed key");
+        // A stale owner removing its fired timer, as a dropped Sleep does.
+        w.remove(&old);
+        w.advance(20, &mut wakes);
+        assert_eq!(woken_ids(&mut wakes, &log), [0, 1]);
     }
 
     #[test]
@@ -461,16 +493,16 @@ mod tests {
         let mut w = Wheel::new();
         let mut wakes = Vec::new();
         w.advance(100, &mut wakes);
-        let (k, expired) = w.insert(50, None, waker());
-        assert!(expired);
-        assert!(w.is_fired(k));
+        assert_eq!(w.insert(50, None, waker()), None);
+        assert_eq!(w.insert(100, None, waker()), None);
+        assert_eq!(w.len(), 0);
     }
 
     #[test]
     fn far_future_is_clamped_not_lost() {
         let mut w = Wheel::new();
-        let (k, _) = w.insert(u64::MAX, None, waker());
-        assert!(!w.is_fired(k));
+        let t = w.insert(u64::MAX, None, waker()).unwrap();
+        assert!(!w.is_fired(&t));
         assert!(w.next_expiration().is_some());
     }
 
@@ -478,21 +510,21 @@ mod tests {
     fn matches_a_sorted_reference_under_random_load() {
         let mut rnd = xorshift(0x9E37_79B9_7F4A_7C15);
         let mut w = Wheel::new();
-        let mut live: Vec<(TimerKey, u64)> = Vec::new();
+        let log = Arc::default();
+        let mut live: Vec<(Timer, usize)> = Vec::new();
         let mut now = 0u64;
         let mut wakes = Vec::new();
-        for _ in 0..20_000 {
+        for id in 0..20_000 {
             match rnd() % 4 {
                 0 | 1 => {
                     let when = now + 1 + rnd() % 300_000;
-                    let (k, expired) = w.insert(when, None, waker());
-                    assert!(!expired);
-                    live.push((k, when));
+                    let t = w.insert(when, None, logged(id, &log)).unwrap();
+                    live.push((t, id));
                 }
                 2 if !live.is_empty() => {
                     let i = (rnd() as usize) % live.len();
-                    let (k, _) = live.swap_remove(i);
-                    w.remove(k);
+                    let (t, _) = live.swap_remove(i);
+                    w.remove(&t);
                 }
                 _ => {
                     // Jump to the next expiry or a bit further.
@@ -501,21 +533,23 @@ mod tests {
                         None => now + 1,
                     };
                     now = target.max(now);
-                    wakes.clear();
                     w.advance(now, &mut wakes);
-                    let mut expected = 0;
-                    live.retain(|&(k, when)| {
-                        let due = when <= now;
-                        assert_eq!(w.is_fired(k), due, "timer at {when}, now {now}");
+                    let mut woken = woken_ids(&mut wakes, &log);
+                    woken.sort_unstable();
+                    let mut expected = Vec::new();
+                    live.retain(|&(t, id)| {
+                        let due = t.when <= now;
+                        assert_eq!(w.is_fired(&t), due, "timer at {}, now {now}", t.when);
                         if due {
-                            expected += 1;
-                            w.remove(k);
+                            expected.push(id);
                         }
                         !due
                     });
-                    assert_eq!(wakes.len(), expected);
+                    expected.sort_unstable();
+                    assert_eq!(woken, expected);
+                    assert_eq!(w.len(), live.len());
                     if let (Some(next), Some(min)) =
-                        (w.next_expiration(), live.iter().map(|l| l.1).min())
+                        (w.next_expiration(), live.iter().map(|l| l.0.when).min())
                     {
                         assert!(next <= min, "next expiry {next} after earliest timer {min}");
                         assert!(next > now);
