@@ -4,14 +4,15 @@
 //! blocked and many timers expired at once.
 
 use std::cell::RefCell;
+use std::future::pending;
 use std::future::{poll_fn, Future};
-use std::pin::pin;
+use std::pin::Pin;
 use std::rc::Rc;
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use ringio_runtime::task::{wait, ReturnWhen};
-use ringio_runtime::time::{sleep, sleep_until};
+use ringio_runtime::time::{sleep, sleep_until, timeout_at};
 use ringio_runtime::{call_at, run, spawn};
 
 const TIMERS: usize = 2_000;
@@ -61,12 +62,25 @@ fn disorder(deadlines_in_run_order: &[Instant]) -> Disorder {
     d
 }
 
-/// 2,000 tasks sleep until distinct deadlines 10..60 ms ahead (in levels 0
-/// and 1 of the wheel); then one
-/// task blocks the loop thread for `block`. Returns the deadlines in the
-/// order the sleepers resumed, and how many of them were overdue when the
-/// block ended (so expired together).
-fn sleepers_after_block(block: Duration) -> (Vec<Instant>, usize) {
+/// A timer-driven wait: `sleep_until` or a `timeout_at` that expires.
+type Arm = fn(Instant) -> Pin<Box<dyn Future<Output = ()>>>;
+
+fn arm_sleep(deadline: Instant) -> Pin<Box<dyn Future<Output = ()>>> {
+    Box::pin(sleep_until(deadline))
+}
+
+fn arm_timeout(deadline: Instant) -> Pin<Box<dyn Future<Output = ()>>> {
+    Box::pin(async move {
+        let res = timeout_at(deadline, pending::<()>()).await;
+        assert!(res.is_err());
+    })
+}
+
+/// 2,000 tasks wait (`arm`) until distinct deadlines 10..60 ms ahead (in
+/// levels 0 and 1 of the wheel); then one task blocks the loop thread for
+/// `block`. Returns the deadlines in the order the waiters resumed, and how
+/// many of them were overdue when the block ended (so expired together).
+fn sleepers_after_block(block: Duration, arm: Arm) -> (Vec<Instant>, usize) {
     let resumed = Rc::new(RefCell::new(Vec::new()));
     let overdue = run({
         let resumed = resumed.clone();
@@ -81,8 +95,8 @@ fn sleepers_after_block(block: Duration) -> (Vec<Instant>, usize) {
                     let resumed = resumed.clone();
                     let deadline = base + off;
                     spawn(async move {
-                        let mut s = pin!(sleep_until(deadline));
-                        // A sleep first polled after its deadline ends at
+                        let mut s = arm(deadline);
+                        // A wait first polled after its deadline ends at
                         // once without a timer: only timers are checked.
                         let timer = poll_fn(|cx| Poll::Ready(s.as_mut().poll(cx).is_pending()));
                         if timer.await {
@@ -111,8 +125,8 @@ fn sleepers_after_block(block: Duration) -> (Vec<Instant>, usize) {
     (resumed, overdue)
 }
 
-fn check_sleepers(block: Duration) {
-    let (resumed, overdue) = sleepers_after_block(block);
+fn check_sleepers(block: Duration, arm: Arm) {
+    let (resumed, overdue) = sleepers_after_block(block, arm);
     let d = disorder(&resumed);
     eprintln!(
         "block {block:?}: {} timers, {overdue} overdue together; {d:?}",
@@ -131,12 +145,17 @@ fn check_sleepers(block: Duration) {
 
 #[test]
 fn sleepers_resume_in_deadline_order_after_a_30ms_block() {
-    check_sleepers(Duration::from_millis(30));
+    check_sleepers(Duration::from_millis(30), arm_sleep);
+}
+
+#[test]
+fn timeouts_expire_in_deadline_order_after_a_30ms_block() {
+    check_sleepers(Duration::from_millis(30), arm_timeout);
 }
 
 #[test]
 fn sleepers_resume_in_deadline_order_after_a_300ms_block() {
-    check_sleepers(Duration::from_millis(300));
+    check_sleepers(Duration::from_millis(300), arm_sleep);
 }
 
 #[test]
