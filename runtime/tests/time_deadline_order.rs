@@ -76,7 +76,7 @@ fn arm_timeout(deadline: Instant) -> Pin<Box<dyn Future<Output = ()>>> {
     })
 }
 
-/// 2,000 tasks wait (`arm`) until distinct deadlines 10..60 ms ahead (in
+/// 2,000 tasks wait (`arm`) until distinct deadlines 20..70 ms ahead (in
 /// levels 0 and 1 of the wheel); then one task blocks the loop thread for
 /// `block`. Returns the deadlines in the order the waiters resumed, and how
 /// many of them were overdue when the block ended (so expired together).
@@ -85,10 +85,10 @@ fn sleepers_after_block(block: Duration, arm: Arm) -> (Vec<Instant>, usize) {
     let overdue = run({
         let resumed = resumed.clone();
         async move {
-            // The wheel starts at tick 0: 40 ms in, deadlines 50..100 ms
+            // The wheel starts at tick 0: 40 ms in, deadlines 60..110 ms
             // straddle its 64 ms boundary, so some wait in level 1.
             sleep(Duration::from_millis(40)).await;
-            let base = Instant::now() + Duration::from_millis(10);
+            let base = Instant::now() + Duration::from_millis(20);
             let sleepers: Vec<_> = shuffled_offsets(TIMERS)
                 .into_iter()
                 .map(|off| {
