@@ -5,6 +5,12 @@
 //! sleeps in a single `io_uring_enter` whose timeout is the nearest
 //! deadline: there is no timeout SQE per `sleep`.
 //!
+//! Timers due together fire in deadline order, however late the loop is
+//! (the exact deadline counts, not its tick), and those with the same
+//! deadline in the order they were armed: a task's `sleep` when first
+//! polled, [`call_at`](crate::call_at) when called. Woken tasks join the
+//! run queue in that order.
+//!
 //! ```
 //! use std::time::Duration;
 //! use ringio_runtime::time::{sleep, timeout};

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use super::wheel::TimerKey;
+use super::wheel::Timer;
 use crate::context;
 use crate::handle::Handle;
 
@@ -38,7 +38,7 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 pub struct Sleep {
     /// `None`: too far to represent; never fires.
     deadline: Option<Instant>,
-    timer: Option<(Rc<Handle>, TimerKey)>,
+    timer: Option<(Rc<Handle>, Timer)>,
     done: bool,
 }
 
@@ -69,9 +69,9 @@ impl Sleep {
     }
 
     fn unregister(&mut self) {
-        if let Some((handle, key)) = self.timer.take() {
+        if let Some((handle, timer)) = self.timer.take() {
             if let Ok(mut wheel) = handle.timers.try_borrow_mut() {
-                wheel.remove(key);
+                wheel.remove(&timer);
             }
         }
     }
@@ -84,42 +84,45 @@ impl Future for Sleep {
         if self.done {
             return Poll::Ready(());
         }
-        if let Some((handle, key)) = &self.timer {
+        if let Some((handle, timer)) = &self.timer {
             let mut wheel = handle.timers.borrow_mut();
-            if wheel.is_fired(*key) {
-                wheel.remove(*key);
+            if wheel.is_fired(timer) {
+                // The wheel dropped the entry as it fired.
                 drop(wheel);
                 self.timer = None;
                 self.done = true;
                 return Poll::Ready(());
             }
-            wheel.set_waker(*key, cx.waker());
+            wheel.set_waker(timer, cx.waker());
             return Poll::Pending;
         }
         let handle = match context::current() {
             Some(h) => h,
             None => panic!("{}", crate::error::no_runtime()),
         };
-        let Some(deadline) = self.deadline else {
+        let (tick, deadline) = match self.deadline {
             // Beyond Instant's range: park forever (until dropped).
-            let tick = u64::MAX;
-            let (key, _) = handle.timers.borrow_mut().insert(tick, cx.waker().clone());
-            self.timer = Some((handle, key));
-            return Poll::Pending;
+            None => (u64::MAX, None),
+            Some(deadline) if deadline <= Instant::now() => {
+                self.done = true;
+                return Poll::Ready(());
+            }
+            Some(deadline) => (handle.deadline_tick(deadline), Some(deadline)),
         };
-        if deadline <= Instant::now() {
-            self.done = true;
-            return Poll::Ready(());
+        let timer = handle
+            .timers
+            .borrow_mut()
+            .insert(tick, deadline, cx.waker().clone());
+        match timer {
+            Some(timer) => {
+                self.timer = Some((handle, timer));
+                Poll::Pending
+            }
+            None => {
+                self.done = true;
+                Poll::Ready(())
+            }
         }
-        let tick = handle.deadline_tick(deadline);
-        let (key, expired) = handle.timers.borrow_mut().insert(tick, cx.waker().clone());
-        if expired {
-            handle.timers.borrow_mut().remove(key);
-            self.done = true;
-            return Poll::Ready(());
-        }
-        self.timer = Some((handle, key));
-        Poll::Pending
     }
 }
 

@@ -9,8 +9,21 @@
 //! live in a slab and are chained per slot through `prev`/`next` keys, so
 //! insertion and removal are O(1); finding the next expiry scans at most one
 //! 64-bit occupancy mask per level.
+//!
+//! Order: a slot's list is in no particular order, and a late loop fires
+//! many slots (of several levels) in one [`Wheel::advance`]. So each entry
+//! keeps its exact deadline (nanoseconds, finer than a tick) and a creation
+//! sequence number, and `advance` sorts what expired by (deadline, sequence)
+//! before handing out the wakers: timers due together fire in deadline
+//! order, ties in the order they were inserted, however late the loop is.
+//! That costs O(k log k) for k expired timers and nothing on insert/remove.
+//!
+//! A fired entry leaves the slab as it fires: whether a [`Timer`] fired is
+//! read from the wheel's time alone (every entry due by `elapsed` has fired),
+//! so the owner of a timer woken late does not touch its entry again.
 
 use std::task::Waker;
+use std::time::Instant;
 
 use slab::Slab;
 
@@ -20,14 +33,25 @@ const SLOTS: usize = 1 << SLOT_BITS;
 const MAX_TICK: u64 = (1 << (SLOT_BITS as u64 * LEVELS as u64)) - 1;
 const NONE: usize = usize::MAX;
 
-/// A key of one timer in the wheel.
-pub(crate) type TimerKey = usize;
+/// One timer in the wheel, as its owner holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Timer {
+    /// Slab key of the entry while pending.
+    key: usize,
+    /// Tick of the deadline (clamped to the horizon).
+    when: u64,
+    /// Insertion number: tells this timer's entry from a later one that
+    /// reuses the slab key.
+    seq: u64,
+}
 
 struct Entry {
     /// Absolute tick of the deadline.
     when: u64,
-    waker: Option<Waker>,
-    fired: bool,
+    /// Exact deadline in nanoseconds since the wheel's origin, and the
+    /// insertion number: the order in which due timers fire.
+    order: (u64, u64),
+    waker: Waker,
     /// Position when linked into a slot.
     level: u8,
     slot: u8,
@@ -55,6 +79,12 @@ pub(crate) struct Wheel {
     elapsed: u64,
     levels: [Level; LEVELS],
     entries: Slab<Entry>,
+    /// Instant 0 of the entries' exact deadlines.
+    origin: Instant,
+    /// Insertion number of the next timer.
+    next_seq: u64,
+    /// Reused buffer: the timers one `advance` fires, before sorting.
+    due: Vec<((u64, u64), Waker)>,
 }
 
 impl Wheel {
@@ -66,56 +96,79 @@ impl Wheel {
                 heads: [NONE; SLOTS],
             }; LEVELS],
             entries: Slab::new(),
+            origin: Instant::now(),
+            next_seq: 0,
+            due: Vec::new(),
         }
     }
 
-    /// Timers registered (fired ones included until removed).
+    /// Timers pending.
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }
 
-    /// Adds a timer for tick `when`. Returns its key and whether it has
-    /// already expired (then it is stored as fired and nothing is woken).
-    pub(crate) fn insert(&mut self, when: u64, waker: Waker) -> (TimerKey, bool) {
+    /// Adds a timer for tick `when`, whose exact deadline is `deadline`
+    /// (`None`: never; it orders the timer among those due in one advance,
+    /// so it should round up to `when`). Returns the timer, or `None` if
+    /// it is already due (then nothing is stored and nothing is woken).
+    pub(crate) fn insert(
+        &mut self,
+        when: u64,
+        deadline: Option<Instant>,
+        waker: Waker,
+    ) -> Option<Timer> {
         let when = when.min(MAX_TICK);
-        let expired = when <= self.elapsed;
+        if when <= self.elapsed {
+            return None;
+        }
+        let exact = deadline.map_or(u64::MAX, |d| {
+            let nanos = d.saturating_duration_since(self.origin).as_nanos();
+            u64::try_from(nanos).unwrap_or(u64::MAX)
+        });
+        let seq = self.next_seq;
+        self.next_seq += 1;
         let key = self.entries.insert(Entry {
             when,
-            waker: Some(waker),
-            fired: expired,
+            order: (exact, seq),
+            waker,
             level: 0,
             slot: 0,
             prev: NONE,
             next: NONE,
         });
-        if !expired {
-            self.link(key);
-        }
-        (key, expired)
+        self.link(key);
+        Some(Timer { key, when, seq })
     }
 
-    /// True once the timer fired.
-    pub(crate) fn is_fired(&self, key: TimerKey) -> bool {
-        self.entries.get(key).is_none_or(|e| e.fired)
+    /// True once the timer fired (its entry is gone then).
+    pub(crate) fn is_fired(&self, timer: &Timer) -> bool {
+        timer.when <= self.elapsed
+    }
+
+    /// The entry of a pending timer.
+    fn pending(&mut self, timer: &Timer) -> Option<&mut Entry> {
+        if self.is_fired(timer) {
+            return None;
+        }
+        self.entries
+            .get_mut(timer.key)
+            .filter(|e| e.order.1 == timer.seq)
     }
 
     /// Replaces the waker of a pending timer.
-    pub(crate) fn set_waker(&mut self, key: TimerKey, waker: &Waker) {
-        if let Some(e) = self.entries.get_mut(key) {
-            match &e.waker {
-                Some(w) if w.will_wake(waker) => {}
-                _ => e.waker = Some(waker.clone()),
+    pub(crate) fn set_waker(&mut self, timer: &Timer, waker: &Waker) {
+        if let Some(e) = self.pending(timer) {
+            if !e.waker.will_wake(waker) {
+                e.waker = waker.clone();
             }
         }
     }
 
-    /// Removes a timer, fired or not.
-    pub(crate) fn remove(&mut self, key: TimerKey) {
-        if let Some(e) = self.entries.get(key) {
-            if !e.fired {
-                self.unlink(key);
-            }
-            self.entries.remove(key);
+    /// Removes a timer; no effect once it fired.
+    pub(crate) fn remove(&mut self, timer: &Timer) {
+        if self.pending(timer).is_some() {
+            self.unlink(timer.key);
+            self.entries.remove(timer.key);
         }
     }
 
@@ -124,10 +177,11 @@ impl Wheel {
         self.next_slot().map(|e| e.deadline)
     }
 
-    /// Advances to tick `now`, marking due timers fired and collecting their
-    /// wakers into `wakes`.
+    /// Advances to tick `now`, removing due timers and appending their
+    /// wakers to `wakes` in deadline order (ties in insertion order).
     pub(crate) fn advance(&mut self, now: u64, wakes: &mut Vec<Waker>) {
         let now = now.min(MAX_TICK);
+        let mut due = std::mem::take(&mut self.due);
         while let Some(exp) = self.next_slot() {
             if exp.deadline > now {
                 break;
@@ -138,15 +192,11 @@ impl Wheel {
             lvl.heads[exp.slot] = NONE;
             lvl.occupied &= !(1u64 << exp.slot);
             while key != NONE {
-                let e = &mut self.entries[key];
+                let e = &self.entries[key];
                 let next = e.next;
-                e.prev = NONE;
-                e.next = NONE;
                 if e.when <= now {
-                    e.fired = true;
-                    if let Some(w) = e.waker.take() {
-                        wakes.push(w);
-                    }
+                    let e = self.entries.remove(key);
+                    due.push((e.order, e.waker));
                 } else {
                     self.link(key);
                 }
@@ -154,6 +204,10 @@ impl Wheel {
             }
         }
         self.elapsed = self.elapsed.max(now);
+        // Orders are distinct (unique sequence numbers): unstable is exact.
+        due.sort_unstable_by_key(|d| d.0);
+        wakes.extend(due.drain(..).map(|d| d.1));
+        self.due = due;
     }
 
     fn level_for(&self, when: u64) -> usize {
@@ -162,7 +216,7 @@ impl Wheel {
         (significant / SLOT_BITS as usize).min(LEVELS - 1)
     }
 
-    fn link(&mut self, key: TimerKey) {
+    fn link(&mut self, key: usize) {
         let when = self.entries[key].when;
         let level = self.level_for(when);
         let slot = ((when >> (level as u32 * SLOT_BITS)) as usize) & (SLOTS - 1);
@@ -180,7 +234,7 @@ impl Wheel {
         e.next = head;
     }
 
-    fn unlink(&mut self, key: TimerKey) {
+    fn unlink(&mut self, key: usize) {
         let (level, slot, prev, next) = {
             let e = &self.entries[key];
             (e.level as usize, e.slot as usize, e.prev, e.next)
@@ -243,38 +297,158 @@ mod tests {
         Waker::from(Arc::new(Count(AtomicUsize::new(0))))
     }
 
-    /// Advances tick by tick and returns the tick at which each key fired.
-    fn fire_ticks(wheel: &mut Wheel, keys: &[TimerKey], until: u64) -> Vec<Option<u64>> {
-        let mut fired = vec![None; keys.len()];
+    /// Deterministic pseudo-random numbers (xorshift) for deadlines and
+    /// removals.
+    fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+        move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        }
+    }
+
+    /// A waker that logs its id when woken.
+    struct Logged(usize, Arc<std::sync::Mutex<Vec<usize>>>);
+    impl Wake for Logged {
+        fn wake(self: Arc<Self>) {
+            self.1.lock().unwrap().push(self.0);
+        }
+    }
+
+    /// Wakes `wakes` in order and returns the ids they logged.
+    fn woken_ids(wakes: &mut Vec<Waker>, log: &Arc<std::sync::Mutex<Vec<usize>>>) -> Vec<usize> {
+        for w in wakes.drain(..) {
+            w.wake();
+        }
+        std::mem::take(&mut *log.lock().unwrap())
+    }
+
+    /// The exact deadline `nanos` past tick `tick - 1` (so `tick` is its
+    /// rounded-up tick when `0 < nanos <= 1 ms`).
+    fn exact(w: &Wheel, tick: u64, nanos: u64) -> Instant {
+        w.origin + std::time::Duration::from_nanos((tick - 1) * 1_000_000 + nanos)
+    }
+
+    #[test]
+    fn one_tick_fires_by_exact_deadline_not_insertion() {
+        let mut w = Wheel::new();
+        let log = Arc::default();
+        // Five deadlines 100 us apart in tick 10, inserted early to late.
+        for i in 0..5u64 {
+            w.insert(
+                10,
+                Some(exact(&w, 10, 100_000 * (i + 1))),
+                logged(i as usize, &log),
+            );
+        }
         let mut wakes = Vec::new();
-        for t in 0..=until {
-            wheel.advance(t, &mut wakes);
-            for (i, &k) in keys.iter().enumerate() {
-                if fired[i].is_none() && wheel.is_fired(k) {
-                    fired[i] = Some(t);
-                }
+        w.advance(10, &mut wakes);
+        assert_eq!(woken_ids(&mut wakes, &log), [0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn late_advance_over_many_levels_fires_in_deadline_order() {
+        let mut rnd = xorshift(0xD1B5_4A32_D192_ED03);
+        let mut w = Wheel::new();
+        let log = Arc::default();
+        let mut wakes = Vec::new();
+        w.advance(40, &mut wakes);
+        // Ticks 41..300,000: levels 0 to 3; random exact deadlines in
+        // their tick, inserted in random order, some sharing a deadline.
+        let mut deadlines = Vec::new();
+        for id in 0..3_000 {
+            let at = if id % 10 == 9 {
+                deadlines[id - 1 - (rnd() % 5) as usize]
+            } else {
+                exact(&w, 41 + rnd() % 300_000, 1 + rnd() % 1_000_000)
+            };
+            let tick = ceil_tick(&w, at);
+            w.insert(tick, Some(at), logged(id, &log));
+            deadlines.push(at);
+        }
+        // Deadline order, ties by insertion (id) order.
+        let mut expected: Vec<usize> = (0..deadlines.len()).collect();
+        expected.sort_by_key(|&id| (deadlines[id], id));
+        // The loop comes back late three times, then once very late.
+        let mut fired = Vec::new();
+        for now in [3_000, 70_000, 70_001, 400_000] {
+            w.advance(now, &mut wakes);
+            let ids = woken_ids(&mut wakes, &log);
+            for &id in &ids {
+                assert!(
+                    ceil_tick(&w, deadlines[id]) <= now,
+                    "timer {id} fired early"
+                );
+            }
+            fired.extend(ids);
+        }
+        assert_eq!(fired, expected);
+    }
+
+    /// The tick of `at`, rounded up (as the loop computes it).
+    fn ceil_tick(w: &Wheel, at: Instant) -> u64 {
+        let nanos = at.saturating_duration_since(w.origin).as_nanos() as u64;
+        nanos.div_ceil(1_000_000)
+    }
+
+    #[test]
+    fn equal_deadlines_fire_in_insertion_order_at_every_level() {
+        let mut w = Wheel::new();
+        let log = Arc::default();
+        // Level 0, level 1 and level 2 deadlines, ten timers each.
+        let ticks = [30u64, 200, 10_000];
+        for (group, &tick) in ticks.iter().enumerate() {
+            let at = exact(&w, tick, 500_000);
+            for i in 0..10 {
+                w.insert(tick, Some(at), logged(group * 10 + i, &log));
             }
         }
-        fired
+        let mut wakes = Vec::new();
+        w.advance(20_000, &mut wakes);
+        assert_eq!(woken_ids(&mut wakes, &log), (0..30).collect::<Vec<_>>());
+    }
+
+    /// A waker logging `id` into `log`.
+    fn logged(id: usize, log: &Arc<std::sync::Mutex<Vec<usize>>>) -> Waker {
+        Waker::from(Arc::new(Logged(id, Arc::clone(log))))
     }
 
     #[test]
     fn fires_each_timer_exactly_at_its_tick() {
         let mut w = Wheel::new();
+        let log = Arc::default();
         let whens = [1u64, 2, 63, 64, 65, 127, 128, 4095, 4096, 4097, 70_000];
-        let keys: Vec<_> = whens.iter().map(|&t| w.insert(t, waker()).0).collect();
-        let fired = fire_ticks(&mut w, &keys, 70_001);
+        let timers: Vec<_> = whens
+            .iter()
+            .enumerate()
+            .map(|(id, &t)| w.insert(t, None, logged(id, &log)).unwrap())
+            .collect();
+        // Advance tick by tick; note the tick at which each timer is woken.
+        let mut fired = vec![None; whens.len()];
+        let mut wakes = Vec::new();
+        for t in 0..=70_001 {
+            w.advance(t, &mut wakes);
+            for id in woken_ids(&mut wakes, &log) {
+                assert_eq!(fired[id], None, "timer {id} woken twice");
+                fired[id] = Some(t);
+            }
+            for (timer, fired) in timers.iter().zip(&fired) {
+                assert_eq!(w.is_fired(timer), fired.is_some());
+            }
+        }
         for (i, &t) in whens.iter().enumerate() {
             assert_eq!(fired[i], Some(t), "timer for tick {t}");
         }
+        assert_eq!(w.len(), 0, "fired entries leave the wheel");
     }
 
     #[test]
     fn next_expiration_is_the_earliest_slot() {
         let mut w = Wheel::new();
         assert_eq!(w.next_expiration(), None);
-        w.insert(500, waker());
-        w.insert(70, waker());
+        w.insert(500, None, waker());
+        w.insert(70, None, waker());
         // 70 sits at level 1 (slot 64..128): its slot starts at tick 64.
         assert_eq!(w.next_expiration(), Some(64));
         let mut wakes = Vec::new();
@@ -288,18 +462,30 @@ mod tests {
     #[test]
     fn removed_timer_never_fires() {
         let mut w = Wheel::new();
-        let (a, _) = w.insert(10, waker());
-        let (b, _) = w.insert(10, waker());
-        let (c, _) = w.insert(10, waker());
-        w.remove(b);
+        let log = Arc::default();
+        let [a, b, c] = [0, 1, 2].map(|id| w.insert(10, None, logged(id, &log)).unwrap());
+        w.remove(&b);
         let mut wakes = Vec::new();
         w.advance(10, &mut wakes);
-        assert_eq!(wakes.len(), 2);
-        assert!(w.is_fired(a) && w.is_fired(c));
-        w.remove(a);
-        w.remove(c);
+        assert_eq!(woken_ids(&mut wakes, &log), [0, 2]);
+        assert!(w.is_fired(&a) && w.is_fired(&c));
         assert_eq!(w.len(), 0);
         assert_eq!(w.next_expiration(), None);
+    }
+
+    #[test]
+    fn removing_a_fired_timer_spares_the_entry_reusing_its_key() {
+        let mut w = Wheel::new();
+        let log = Arc::default();
+        let old = w.insert(10, None, logged(0, &log)).unwrap();
+        let mut wakes = Vec::new();
+        w.advance(10, &mut wakes);
+        let new = w.insert(20, None, logged(1, &log)).unwrap();
+        assert_eq!(new.key, old.key, "the slab reuses the freed key");
+        // A stale owner removing its fired timer, as a dropped Sleep does.
+        w.remove(&old);
+        w.advance(20, &mut wakes);
+        assert_eq!(woken_ids(&mut wakes, &log), [0, 1]);
     }
 
     #[test]
@@ -307,45 +493,38 @@ mod tests {
         let mut w = Wheel::new();
         let mut wakes = Vec::new();
         w.advance(100, &mut wakes);
-        let (k, expired) = w.insert(50, waker());
-        assert!(expired);
-        assert!(w.is_fired(k));
+        assert_eq!(w.insert(50, None, waker()), None);
+        assert_eq!(w.insert(100, None, waker()), None);
+        assert_eq!(w.len(), 0);
     }
 
     #[test]
     fn far_future_is_clamped_not_lost() {
         let mut w = Wheel::new();
-        let (k, _) = w.insert(u64::MAX, waker());
-        assert!(!w.is_fired(k));
+        let t = w.insert(u64::MAX, None, waker()).unwrap();
+        assert!(!w.is_fired(&t));
         assert!(w.next_expiration().is_some());
     }
 
     #[test]
     fn matches_a_sorted_reference_under_random_load() {
-        // xorshift: deterministic pseudo-random deadlines and removals.
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut rnd = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rnd = xorshift(0x9E37_79B9_7F4A_7C15);
         let mut w = Wheel::new();
-        let mut live: Vec<(TimerKey, u64)> = Vec::new();
+        let log = Arc::default();
+        let mut live: Vec<(Timer, usize)> = Vec::new();
         let mut now = 0u64;
         let mut wakes = Vec::new();
-        for _ in 0..20_000 {
+        for id in 0..20_000 {
             match rnd() % 4 {
                 0 | 1 => {
                     let when = now + 1 + rnd() % 300_000;
-                    let (k, expired) = w.insert(when, waker());
-                    assert!(!expired);
-                    live.push((k, when));
+                    let t = w.insert(when, None, logged(id, &log)).unwrap();
+                    live.push((t, id));
                 }
                 2 if !live.is_empty() => {
                     let i = (rnd() as usize) % live.len();
-                    let (k, _) = live.swap_remove(i);
-                    w.remove(k);
+                    let (t, _) = live.swap_remove(i);
+                    w.remove(&t);
                 }
                 _ => {
                     // Jump to the next expiry or a bit further.
@@ -354,21 +533,23 @@ mod tests {
                         None => now + 1,
                     };
                     now = target.max(now);
-                    wakes.clear();
                     w.advance(now, &mut wakes);
-                    let mut expected = 0;
-                    live.retain(|&(k, when)| {
-                        let due = when <= now;
-                        assert_eq!(w.is_fired(k), due, "timer at {when}, now {now}");
+                    let mut woken = woken_ids(&mut wakes, &log);
+                    woken.sort_unstable();
+                    let mut expected = Vec::new();
+                    live.retain(|&(t, id)| {
+                        let due = t.when <= now;
+                        assert_eq!(w.is_fired(&t), due, "timer at {}, now {now}", t.when);
                         if due {
-                            expected += 1;
-                            w.remove(k);
+                            expected.push(id);
                         }
                         !due
                     });
-                    assert_eq!(wakes.len(), expected);
+                    expected.sort_unstable();
+                    assert_eq!(woken, expected);
+                    assert_eq!(w.len(), live.len());
                     if let (Some(next), Some(min)) =
-                        (w.next_expiration(), live.iter().map(|l| l.1).min())
+                        (w.next_expiration(), live.iter().map(|l| l.0.when).min())
                     {
                         assert!(next <= min, "next expiry {next} after earliest timer {min}");
                         assert!(next > now);
