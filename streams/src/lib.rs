@@ -63,6 +63,7 @@ mod error;
 mod reader;
 mod server;
 mod source;
+mod write_data;
 mod writer;
 
 /// The `bytes` crate, whose [`Bytes`] the readers return and the writers
@@ -80,4 +81,5 @@ pub use server::{
     Server, ServerOptions, UnixServer,
 };
 pub use source::Feeder;
+pub use write_data::WriteData;
 pub use writer::{StreamWriter, DEFAULT_HIGH_WATER, DEFAULT_LOW_WATER};

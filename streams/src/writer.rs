@@ -21,6 +21,7 @@ use bytes::{Buf, Bytes};
 use ringio_runtime::net::{tcp, unix};
 
 use crate::error::{connection_lost, InvalidLimit, WriteError};
+use crate::write_data::WriteData;
 
 /// The default high-water mark: `drain` waits while more than this is
 /// queued (64 KiB, as asyncio).
@@ -331,14 +332,14 @@ impl StreamWriter {
     }
 
     /// Queues `data` to be sent, without waiting (asyncio's `write`).
-    /// Takes anything that converts to `Bytes` (`Bytes`, `Vec<u8>`,
-    /// `String`, `&'static [u8]`, `&'static str`) without copying; use
-    /// [`write_slice`](StreamWriter::write_slice) for borrowed bytes.
+    /// Takes owned buffers (`Bytes`, `Vec<u8>`, `String`, ...) without a
+    /// copy, and borrowed bytes (`b"hello\n"`, `&buf[..n]`, `&str`) as a
+    /// copy: see [`WriteData`].
     ///
     /// Fails after `close`, after `write_eof`, and once the connection is
     /// lost ([`WriteError::ConnectionLost`], kind `ConnectionReset`).
-    pub fn write(&self, data: impl Into<Bytes>) -> Result<(), WriteError> {
-        let data = data.into();
+    pub fn write(&self, data: impl WriteData) -> Result<(), WriteError> {
+        let data = data.into_bytes();
         let mut st = self.shared.state.borrow_mut();
         Self::check_open(&st)?;
         if data.is_empty() {
@@ -365,7 +366,7 @@ impl StreamWriter {
     pub fn writelines<I, B>(&self, lines: I) -> Result<(), WriteError>
     where
         I: IntoIterator<Item = B>,
-        B: Into<Bytes>,
+        B: WriteData,
     {
         lines.into_iter().try_for_each(|b| self.write(b))
     }
