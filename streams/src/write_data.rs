@@ -87,7 +87,7 @@ mod tests {
 
     #[test]
     fn every_kind_gives_the_same_bytes() {
-        let buf = vec![b'h', b'i', b'!', b'?'];
+        let buf: Vec<u8> = b"hi!?".to_vec();
         let s = String::from("hi!");
         let all: Vec<Bytes> = vec![
             b"hi!".into_bytes(),
