@@ -111,6 +111,13 @@ impl TimerHandle {
         self.inner.cancelled.get() || self.inner.task.get().is_some_and(JoinHandle::is_finished)
     }
 
+    /// True once [`cancel`](TimerHandle::cancel) was called (also after
+    /// the callback ran, as asyncio's `TimerHandle.cancelled()`), or the
+    /// callback was dropped unrun because its loop shut down.
+    pub fn cancelled(&self) -> bool {
+        self.inner.cancelled.get()
+    }
+
     /// When the callback is (or was) due.
     pub fn when(&self) -> Instant {
         self.when

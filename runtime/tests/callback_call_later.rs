@@ -38,3 +38,26 @@ fn callbacks_run_in_time_order_and_cancel_works() {
     .unwrap();
     assert_eq!(*log.borrow(), vec!["soon", "at-10", "later-30"]);
 }
+
+#[test]
+fn a_cancelled_handle_is_done_and_cancelled_at_once() {
+    let ran = Rc::new(RefCell::new(false));
+    run({
+        let ran = ran.clone();
+        async move {
+            let h = call_later(Duration::from_millis(20), move || *ran.borrow_mut() = true);
+            assert!(!h.is_done());
+            assert!(!h.cancelled());
+            h.cancel();
+            // asyncio: done and cancelled as soon as cancel() returns.
+            assert!(h.is_done());
+            assert!(h.cancelled());
+            let ran_one = call_soon(|| {});
+            sleep(Duration::from_millis(40)).await;
+            assert!(ran_one.is_done());
+            assert!(!ran_one.cancelled());
+        }
+    })
+    .unwrap();
+    assert!(!*ran.borrow(), "a cancelled callback never runs");
+}
