@@ -12,15 +12,18 @@ use crate::handle::Handle;
 
 /// Waits until `duration` has passed, as asyncio's `await asyncio.sleep(d)`.
 ///
-/// `sleep(Duration::ZERO)` completes at once without yielding; use
-/// [`yield_now`](crate::task::yield_now) to give other tasks a turn.
+/// `sleep(Duration::ZERO)` gives the other tasks a turn, as asyncio's
+/// `sleep(0)` does: it completes at the loop's next turn, like
+/// [`yield_now`](crate::task::yield_now).
 ///
 /// # Panics
 ///
 /// When polled on a thread where no ringio loop runs.
 pub fn sleep(duration: Duration) -> Sleep {
     let deadline = Instant::now().checked_add(duration);
-    Sleep::new(deadline)
+    let mut sleep = Sleep::new(deadline);
+    sleep.yield_first = duration.is_zero();
+    sleep
 }
 
 /// Waits until `deadline`.
@@ -40,6 +43,8 @@ pub struct Sleep {
     deadline: Option<Instant>,
     timer: Option<(Rc<Handle>, Timer)>,
     done: bool,
+    /// `sleep(ZERO)`: yield once before completing (asyncio's `sleep(0)`).
+    yield_first: bool,
 }
 
 impl Sleep {
@@ -48,6 +53,7 @@ impl Sleep {
             deadline,
             timer: None,
             done: false,
+            yield_first: false,
         }
     }
 
@@ -83,6 +89,11 @@ impl Future for Sleep {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         if self.done {
             return Poll::Ready(());
+        }
+        if self.yield_first {
+            self.yield_first = false;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
         }
         if let Some((handle, timer)) = &self.timer {
             let mut wheel = handle.timers.borrow_mut();
