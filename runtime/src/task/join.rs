@@ -143,6 +143,17 @@ impl<T> JoinHandle<T> {
         super::display_name(self.header())
     }
 
+    /// This handle, turned into one that cancels the task when it is
+    /// dropped before the task finished, as asyncio cancels what a
+    /// cancelled `wait_for` or `gather` waited on: `timeout(d,
+    /// handle.abort_on_drop())` aborts the task when the time runs out, and
+    /// a `gather_all` over such handles aborts them all when the gather is
+    /// dropped. (A plain `JoinHandle` detaches its task when dropped, as
+    /// tokio's does.)
+    pub fn abort_on_drop(self) -> AbortOnDrop<T> {
+        AbortOnDrop { handle: Some(self) }
+    }
+
     /// A handle that can cancel the task from any thread.
     pub fn abort_handle(&self) -> AbortHandle {
         // SAFETY: the handle holds a reference; the new one goes to AbortHandle.
@@ -209,6 +220,69 @@ impl<T> Drop for JoinHandle<T> {
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JoinHandle")
+            .field("id", &self.id())
+            .field("finished", &self.is_finished())
+            .finish()
+    }
+}
+
+/// A [`JoinHandle`] that aborts its task when dropped before the task
+/// finished (from [`JoinHandle::abort_on_drop`]). Await it for the task's
+/// result, as the handle.
+pub struct AbortOnDrop<T> {
+    /// `None` only after [`AbortOnDrop::detach`] took it out.
+    handle: Option<JoinHandle<T>>,
+}
+
+impl<T> AbortOnDrop<T> {
+    fn handle(&self) -> &JoinHandle<T> {
+        match &self.handle {
+            Some(h) => h,
+            None => unreachable!("AbortOnDrop used after detach consumed it"),
+        }
+    }
+
+    /// The task's id.
+    pub fn id(&self) -> TaskId {
+        self.handle().id()
+    }
+
+    /// True once the task has finished.
+    pub fn is_finished(&self) -> bool {
+        self.handle().is_finished()
+    }
+
+    /// Back to a plain handle, which detaches the task when dropped.
+    pub fn detach(mut self) -> JoinHandle<T> {
+        match self.handle.take() {
+            Some(h) => h,
+            None => unreachable!("AbortOnDrop::detach consumes it"),
+        }
+    }
+}
+
+impl<T> Future for AbortOnDrop<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match &mut self.handle {
+            Some(h) => Pin::new(h).poll(cx),
+            None => unreachable!("AbortOnDrop polled after detach consumed it"),
+        }
+    }
+}
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        if let Some(h) = &self.handle {
+            h.abort();
+        }
+    }
+}
+
+impl<T> fmt::Debug for AbortOnDrop<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AbortOnDrop")
             .field("id", &self.id())
             .field("finished", &self.is_finished())
             .finish()

@@ -81,7 +81,7 @@ pub use gather::{
     gather_all, try_gather_all, GatherAll, GatherTuple, TryGatherAll, TryGatherTuple,
 };
 pub use group::{ChildError, ChildHandle, Failure, GroupError, SpawnError, TaskGroup};
-pub use join::{AbortHandle, JoinError, JoinHandle};
+pub use join::{AbortHandle, AbortOnDrop, JoinError, JoinHandle};
 pub use select::{race, select2, Either, Race};
 pub use shield::{shield, Shield};
 pub use wait::{wait, wait_with, Outcome, ReturnWhen};
