@@ -1,0 +1,113 @@
+//! A timer storm: many sleeps and `call_at` callbacks with deadlines
+//! spread over a second or more, while a task blocks the loop for 10 ms
+//! every 50 ms. Each timer's lateness (how long after its deadline it
+//! ran) is bounded, and timers run in deadline order: one whose deadline
+//! is earlier never runs after one whose deadline is later.
+
+use std::cell::RefCell;
+use std::io;
+use std::rc::Rc;
+use std::time::Duration;
+
+use ringio::time::{sleep, sleep_until, Instant};
+
+use crate::pattern::Rng;
+use crate::{Figure, Outcome, Scale};
+
+/// How long the blocking task holds the loop each time.
+const BLOCK: Duration = Duration::from_millis(10);
+/// Lateness allowed: the block, a tick, and the load of a shared machine.
+const LATE_LIMIT: Duration = Duration::from_millis(100);
+
+type Fired = Rc<RefCell<Vec<(u64, Duration)>>>;
+
+/// Timers that ran after one with a later deadline (deadlines are whole
+/// milliseconds, so equal ones may run in either order).
+fn out_of_order(fired: &[(u64, Duration)]) -> usize {
+    let mut latest = 0;
+    let mut count = 0;
+    for &(d, _) in fired {
+        if d < latest {
+            count += 1;
+        }
+        latest = latest.max(d);
+    }
+    count
+}
+
+/// Runs the timer storm scenario.
+pub fn run(scale: Scale) -> Outcome {
+    let n: usize = scale.pick(20_000, 200_000);
+    let span_ms: u64 = scale.pick(1_000, 5_000);
+    let out = ringio::run(async move {
+        let mut rng = Rng::new(0x7133);
+        let base = Instant::now() + Duration::from_millis(100);
+        let sleeps: Fired = Rc::default();
+        let callbacks: Fired = Rc::default();
+        for _ in 0..n {
+            let d = rng.below(span_ms);
+            let at = base + Duration::from_millis(d);
+            let fired = sleeps.clone();
+            ringio::spawn(async move {
+                sleep_until(at).await;
+                fired.borrow_mut().push((d, at.elapsed()));
+            });
+        }
+        let mut handles = Vec::new();
+        for _ in 0..n / 4 {
+            let d = rng.below(span_ms);
+            let at = base + Duration::from_millis(d);
+            let fired = callbacks.clone();
+            handles.push(ringio::call_at(at, move || {
+                fired.borrow_mut().push((d, at.elapsed()));
+            }));
+        }
+        let end = base + Duration::from_millis(span_ms);
+        let blocker = ringio::spawn(async move {
+            while Instant::now() < end {
+                sleep(Duration::from_millis(50)).await;
+                std::thread::sleep(BLOCK);
+            }
+        });
+        sleep_until(end + Duration::from_millis(200)).await;
+        let wait = Instant::now();
+        while (sleeps.borrow().len() < n || callbacks.borrow().len() < n / 4)
+            && wait.elapsed() < Duration::from_secs(10)
+        {
+            sleep(Duration::from_millis(10)).await;
+        }
+        crate::join::joined(blocker.await)?;
+        let s = sleeps.borrow().clone();
+        let c = callbacks.borrow().clone();
+        drop(handles);
+        Ok::<_, io::Error>((s, c))
+    })?;
+    let (s, c) = out?;
+    let mut late: Vec<Duration> = s.iter().chain(&c).map(|&(_, l)| l).collect();
+    late.sort();
+    let max = late.last().copied().unwrap_or_default();
+    let p99 = late.get(late.len() * 99 / 100).copied().unwrap_or_default();
+    let fired = s.len() + c.len();
+    let expected = n + n / 4;
+    let (oo_s, oo_c) = (out_of_order(&s), out_of_order(&c));
+    let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
+    Ok(vec![
+        Figure::new(
+            "timer_storm_max_lateness",
+            ms(max),
+            format!(
+                "ms (p99 {} ms), {fired} of {expected} timers fired",
+                ms(p99)
+            ),
+            format!("at most {} ms, all fired", LATE_LIMIT.as_millis()),
+            max <= LATE_LIMIT && fired == expected,
+        ),
+        Figure::new(
+            "timer_storm_out_of_order",
+            oo_s + oo_c,
+            format!("timers run after a later deadline ({oo_s} sleeps, {oo_c} call_at)"),
+            "limit 0",
+            oo_s + oo_c == 0,
+        ),
+    ])
+}
