@@ -35,9 +35,10 @@ impl Drop for CountOnDrop {
 
 /// Aborted tasks whose destructor panicked: (reported Panic with the
 /// message, the loop still ran a task afterwards).
-fn aborted(n: usize) -> io::Result<(usize, bool)> {
+fn aborted(n: usize) -> io::Result<(usize, bool, String)> {
     ringio::run(async move {
         let mut reported = 0;
+        let mut first_wrong = String::new();
         for _ in 0..n {
             let j = ringio::spawn(async move {
                 let _p = PanicOnDrop;
@@ -45,8 +46,10 @@ fn aborted(n: usize) -> io::Result<(usize, bool)> {
             });
             ringio::yield_now().await;
             j.abort();
-            if let Ok(Err(e)) = timeout(Duration::from_secs(5), j).await {
-                reported += usize::from(e.is_panic() && e.panic_message() == Some(MESSAGE));
+            match timeout(Duration::from_secs(5), j).await {
+                Ok(Err(e)) if e.is_panic() && e.panic_message() == Some(MESSAGE) => reported += 1,
+                other if first_wrong.is_empty() => first_wrong = format!("{other:?}"),
+                _ => {}
             }
         }
         let alive = ringio::spawn(async {
@@ -54,7 +57,7 @@ fn aborted(n: usize) -> io::Result<(usize, bool)> {
             7
         });
         let alive = matches!(timeout(Duration::from_secs(5), alive).await, Ok(Ok(7)));
-        Ok((reported, alive))
+        Ok((reported, alive, first_wrong))
     })?
 }
 
@@ -93,16 +96,21 @@ pub fn run(scale: Scale) -> Outcome {
     let mut figures = Vec::new();
     figures.push(match a {
         Ok(r) => {
-            let (reported, alive) = r?;
+            let (reported, alive, first_wrong) = r?;
             Figure::new(
                 "destructor_panic_on_abort",
                 reported,
                 format!(
-                    "of {n} aborted tasks reported JoinError::Panic with the message{}",
+                    "of {n} aborted tasks reported JoinError::Panic with the message{}{}",
                     if alive {
                         ""
                     } else {
                         "; the loop stopped running tasks"
+                    },
+                    if first_wrong.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; first other outcome: {first_wrong}")
                     }
                 ),
                 format!("all {n}, the loop still runs"),

@@ -5,7 +5,8 @@
 //! process-wide: run this scenario in a process of its own (`all` does).
 
 use std::io::{self, Write as _};
-use std::net::TcpStream as StdStream;
+use std::net::{SocketAddr, TcpStream as StdStream};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::time::Duration;
 
 use ringio::net::TcpStream;
@@ -30,30 +31,69 @@ async fn echo_line(mut r: StreamReader, w: StreamWriter) -> io::Result<()> {
     Ok(())
 }
 
+/// A TCP socket, not yet connected.
+fn socket() -> io::Result<OwnedFd> {
+    // SAFETY: plain socket(2) call; the result is checked.
+    let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: socket(2) just made `fd`; nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Connects socket `fd` to `addr` (an IPv4 address), blocking.
+fn connect(fd: OwnedFd, addr: SocketAddr) -> io::Result<StdStream> {
+    let SocketAddr::V4(v4) = addr else {
+        return Err(io::Error::other("the server is not on IPv4"));
+    };
+    let sin = libc::sockaddr_in {
+        sin_family: libc::AF_INET as libc::sa_family_t,
+        sin_port: v4.port().to_be(),
+        sin_addr: libc::in_addr {
+            s_addr: u32::from(*v4.ip()).to_be(),
+        },
+        sin_zero: [0; 8],
+    };
+    // SAFETY: `fd` is an open socket; `sin` is a valid sockaddr_in of the
+    // given length.
+    let rc = unsafe {
+        libc::connect(
+            fd.as_raw_fd(),
+            (&sin as *const libc::sockaddr_in).cast(),
+            std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t,
+        )
+    };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(StdStream::from(fd))
+}
+
 /// Runs the EMFILE storm scenario.
 pub fn run(scale: Scale) -> Outcome {
     let storm = scale.pick(Duration::from_secs(3), Duration::from_secs(15));
     let (counter, _guard) = ErrorCounter::install("accept failed");
     let (soft, _) = nofile()?;
     let out = ringio::run(async move {
+        // The clients' sockets are made first; then one fd is left free,
+        // for the server's listening socket. (The limit must be set before
+        // the server arms its accept: the kernel reads RLIMIT_NOFILE when
+        // an accept is submitted.) Then the clients connect (the kernel
+        // completes that from the backlog) and wait to be accepted.
+        let sockets: Vec<OwnedFd> = (0..CLIENTS).map(|_| socket()).collect::<io::Result<_>>()?;
+        set_nofile(lowest_free_fd()? as u64 + 1)?;
         let server = start_server(echo_line, "127.0.0.1:0").await?;
         let addr = server.local_addr()?;
-        sleep(Duration::from_millis(20)).await;
-        // Connect (the kernel completes it from the backlog), then leave
-        // no fd free before the loop runs again.
-        let mut std_clients = Vec::new();
-        for _ in 0..CLIENTS {
-            let mut c = StdStream::connect(addr)?;
+        let mut clients = Vec::new();
+        for fd in sockets {
+            let mut c = connect(fd, addr)?;
             c.write_all(b"ping\n")?;
-            std_clients.push(c);
+            clients.push(TcpStream::from_std(c)?);
         }
-        set_nofile(lowest_free_fd()? as u64)?;
-        let clients: Vec<TcpStream> = std_clients
-            .into_iter()
-            .map(TcpStream::from_std)
-            .collect::<io::Result<_>>()?;
         let (cpu0, t0, err0) = (cpu_time()?, Instant::now(), counter.count());
         sleep(storm).await;
+
         let (cpu1, wall, errors) = (cpu_time()?, t0.elapsed(), counter.count() - err0);
         set_nofile(soft)?;
         let mut served = 0;

@@ -28,7 +28,7 @@ fn message(pair: usize, i: usize) -> [u8; MSG] {
 pub fn run(scale: Scale) -> Outcome {
     let ops: usize = scale.pick(100_000, 1_000_000);
     // Each message is one write and at least one read.
-    let per_pair = ops / (2 * PAIRS);
+    let per_pair = ops.div_ceil(2 * PAIRS);
     let rt = Runtime::builder().entries(1).cq_entries(2).build()?;
     let before = rt.driver_stats();
     let start = Instant::now();
