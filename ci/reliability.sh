@@ -16,12 +16,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scale=--quick
-cases=10000
+cases=5000
 profile=()
 dir=debug
 for arg in "$@"; do
   case "$arg" in
-    --full) scale=--full; cases=200000 ;;
+    --full) scale=--full; cases=50000 ;;
     --quick) ;;
     --release) profile=(--release); dir=release ;;
     *) echo "usage: ci/reliability.sh [--quick|--full] [--release]" >&2; exit 2 ;;
