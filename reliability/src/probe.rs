@@ -120,3 +120,19 @@ pub fn lowest_free_fd() -> io::Result<i32> {
 pub fn kib_to_mib(kib: i64) -> f64 {
     kib as f64 / 1024.0
 }
+
+/// False when `RINGIO_RELIABILITY_RSS=off`: under AddressSanitizer or
+/// valgrind, resident memory holds the tool's shadow memory and freed-block
+/// quarantine, so RSS figures are printed but not held to their limits.
+pub fn rss_checked() -> bool {
+    std::env::var_os("RINGIO_RELIABILITY_RSS").is_none_or(|v| v != "off")
+}
+
+/// What a figure's limit says when RSS is not checked (else nothing).
+pub fn unchecked() -> &'static str {
+    if rss_checked() {
+        ""
+    } else {
+        "; not checked under a memory tool"
+    }
+}
