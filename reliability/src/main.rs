@@ -38,7 +38,7 @@ fn main() -> ExitCode {
     match names.as_slice() {
         ["list"] => {
             for s in scenario::ALL {
-                println!("{:<22} {}", s.name, s.about);
+                println!("{:<28} {}", s.name, s.about);
             }
             ExitCode::SUCCESS
         }
