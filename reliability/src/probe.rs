@@ -128,6 +128,13 @@ pub fn rss_checked() -> bool {
     std::env::var_os("RINGIO_RELIABILITY_RSS").is_none_or(|v| v != "off")
 }
 
+/// False when `RINGIO_RELIABILITY_TIMING=off`: under valgrind every
+/// instruction runs 20-50x slower, so wall-clock figures are printed but
+/// not held to their limits (memcheck's own errors still fail the run).
+pub fn timing_checked() -> bool {
+    std::env::var_os("RINGIO_RELIABILITY_TIMING").is_none_or(|v| v != "off")
+}
+
 /// What a figure's limit says when RSS is not checked (else nothing).
 pub fn unchecked() -> &'static str {
     if rss_checked() {

@@ -265,8 +265,12 @@ fn dropping_the_group_future_aborts_children() {
         let cd = child_dropped.clone();
         async move {
             let group = TaskGroup::<String>::run(|tg| async move {
+                // Made outside the child's body, so that it is dropped with
+                // the child's future even if the abort lands before the
+                // child's first poll (as under valgrind's slowdown).
+                let guard = SetOnDrop(cd);
                 tg.spawn(async move {
-                    let _g = SetOnDrop(cd);
+                    let _g = guard;
                     sleep(Duration::from_secs(600)).await;
                     Ok(())
                 })?;
