@@ -42,7 +42,13 @@ cargo build --target "$host" -p ringio-reliability --bin reliability
 cargo test --target "$host" --no-run -p ringio-runtime -p ringio-streams -p ringio-sync --lib --tests
 
 step "tests of runtime, streams and sync under ASan"
-cargo test --target "$host" -p ringio-runtime -p ringio-streams -p ringio-sync --lib --tests
+# The give-up test leaks on purpose (memory the kernel may still write is
+# never freed): it runs on its own with LeakSanitizer off.
+giveup=an_op_dropped_after_shutdown_gave_up_is_never_freed_under_the_kernel
+cargo test --target "$host" -p ringio-runtime -p ringio-streams -p ringio-sync --lib --tests \
+  -- --skip "$giveup"
+ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS#detect_leaks=1:}" \
+  cargo test --target "$host" -p ringio-runtime --lib -- "$giveup"
 
 step "reliability scenarios (quick) under ASan"
 "$CARGO_TARGET_DIR/$host/debug/reliability" all --quick

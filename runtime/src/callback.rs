@@ -178,9 +178,9 @@ pub fn call_at<F: FnOnce() + 'static>(when: Instant, f: F) -> TimerHandle {
     let id = NEXT_ID.with(|n| n.replace(n.get() + 1));
     let fire = Waker::from(Arc::new(Fire(id)));
     let tick = handle.deadline_tick(when);
-    let Some(timer) = handle.timers.borrow_mut().insert(tick, Some(when), fire) else {
-        return TimerHandle::spawned(handle.spawn(async move { f() }, None), when);
-    };
+    // A time already past still goes through the wheel, which fires it at
+    // the loop's next turn in deadline order with the other due timers.
+    let timer = handle.timers.borrow_mut().insert(tick, Some(when), fire);
     let inner = Rc::new(Inner {
         task: OnceCell::new(),
         cancelled: Cell::new(false),

@@ -70,7 +70,7 @@ impl Receiver for Udp {
 
 struct Unix {
     sock: UnixDatagram,
-    senders: [&'static [u8]; 2],
+    senders: [Vec<u8>; 2],
 }
 
 impl Receiver for Unix {
@@ -82,7 +82,7 @@ impl Receiver for Unix {
         let (res, buf) = self.sock.recv_from(buf).await;
         let res = res.map(|(n, from)| {
             let name = from.as_abstract_name();
-            (n, self.senders.iter().position(|s| Some(*s) == name))
+            (n, self.senders.iter().position(|s| Some(&s[..]) == name))
         });
         (res, buf)
     }
@@ -171,16 +171,16 @@ fn udp() -> (Udp, Send) {
 /// A Unix datagram receiver and two std senders, on abstract names unique
 /// to this process and `tag`.
 fn unix(tag: &str) -> (Unix, Send) {
-    let name = |who: &str| -> &'static [u8] {
-        format!("ringio-test-{}-{tag}-{who}", std::process::id())
-            .into_bytes()
-            .leak()
+    let name = |who: &str| -> Vec<u8> {
+        format!("ringio-test-{}-{tag}-{who}", std::process::id()).into_bytes()
     };
     let addr = |n: &[u8]| std::os::unix::net::SocketAddr::from_abstract_name(n).unwrap();
-    let to = addr(name("rx"));
+    let to = addr(&name("rx"));
     let rx = std::os::unix::net::UnixDatagram::bind_addr(&to).unwrap();
     let names = [name("a"), name("b")];
-    let senders = names.map(|n| std::os::unix::net::UnixDatagram::bind_addr(&addr(n)).unwrap());
+    let senders = names
+        .each_ref()
+        .map(|n| std::os::unix::net::UnixDatagram::bind_addr(&addr(n)).unwrap());
     let send: Send = Box::new(move |i| senders[i % 2].send_to_addr(&payload(i), &to));
     let rx = Unix {
         sock: UnixDatagram::from_std(rx).unwrap(),

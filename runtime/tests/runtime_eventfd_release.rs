@@ -19,6 +19,7 @@ fn eventfds() -> usize {
 fn wakers_and_handles_that_outlive_the_loop_do_not_keep_its_eventfd() {
     let before = eventfds();
     let mut kept_wakers: Vec<Waker> = Vec::new();
+    let mut kept_handles = Vec::new();
     for _ in 0..20 {
         let rt = Runtime::new().unwrap();
         let task = rt.spawn(std::future::pending::<()>());
@@ -36,8 +37,9 @@ fn wakers_and_handles_that_outlive_the_loop_do_not_keep_its_eventfd() {
         assert_eq!(eventfds(), before + 1, "the loop's own eventfd is open");
         kept_wakers.push(main_waker);
         kept_wakers.push(task_waker);
-        // A forgotten handle never releases its task's reference.
-        std::mem::forget(task);
+        // A handle kept past the loop (or forgotten) holds its task's
+        // reference until the end.
+        kept_handles.push(task);
         drop(rt);
     }
     assert_eq!(
@@ -53,5 +55,6 @@ fn wakers_and_handles_that_outlive_the_loop_do_not_keep_its_eventfd() {
     for w in kept_wakers {
         w.wake();
     }
+    drop(kept_handles);
     assert_eq!(eventfds(), before);
 }

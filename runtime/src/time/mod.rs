@@ -11,6 +11,17 @@
 //! polled, [`call_at`](crate::call_at) when called. Woken tasks join the
 //! run queue in that order.
 //!
+//! A timer whose deadline has already passed when it is armed (a `call_at`
+//! in the past, or a `sleep` the loop first polls late) does not complete
+//! on the spot: it fires at the loop's next turn, sorted with the other due
+//! timers, as asyncio's timer heap does. The order therefore holds among
+//! every timer armed before that turn; a task the loop has not reached yet
+//! (more than `event_interval` tasks were ready, see
+//! [`Builder::event_interval`](crate::Builder::event_interval)) cannot be
+//! ordered before it arms its timer. A zero `timeout` still ends at its
+//! first poll (after one poll of the future), as asyncio's `wait_for(aw, 0)`,
+//! and `sleep(Duration::ZERO)` is one turn, as `yield_now`.
+//!
 //! ```
 //! use std::time::Duration;
 //! use ringio_runtime::time::{sleep, timeout};

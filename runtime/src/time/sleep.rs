@@ -91,7 +91,10 @@ impl Future for Sleep {
             return Poll::Ready(());
         }
         if self.yield_first {
+            // sleep(ZERO): one turn, as yield_now (not through the wheel,
+            // whose ticks are 1 ms).
             self.yield_first = false;
+            self.done = true;
             cx.waker().wake_by_ref();
             return Poll::Pending;
         }
@@ -114,26 +117,18 @@ impl Future for Sleep {
         let (tick, deadline) = match self.deadline {
             // Beyond Instant's range: park forever (until dropped).
             None => (u64::MAX, None),
-            Some(deadline) if deadline <= Instant::now() => {
-                self.done = true;
-                return Poll::Ready(());
-            }
+            // Already past (the loop was late to first poll this sleep):
+            // the wheel fires it at the next turn, in deadline order with
+            // the other due timers, rather than at once in poll order.
+            Some(deadline) if deadline <= Instant::now() => (0, Some(deadline)),
             Some(deadline) => (handle.deadline_tick(deadline), Some(deadline)),
         };
         let timer = handle
             .timers
             .borrow_mut()
             .insert(tick, deadline, cx.waker().clone());
-        match timer {
-            Some(timer) => {
-                self.timer = Some((handle, timer));
-                Poll::Pending
-            }
-            None => {
-                self.done = true;
-                Poll::Ready(())
-            }
-        }
+        self.timer = Some((handle, timer));
+        Poll::Pending
     }
 }
 

@@ -56,9 +56,16 @@ pub fn timeout_at<F: IntoFuture>(
 async fn race<F: Future>(future: F, sleep: Sleep) -> Result<F::Output, Elapsed> {
     let mut future = pin!(future);
     let mut sleep = pin!(sleep);
+    let mut first = true;
     poll_fn(|cx| {
         if let Poll::Ready(v) = future.as_mut().poll(cx) {
             return Poll::Ready(Ok(v));
+        }
+        // A deadline already past at the first poll (a zero timeout) ends
+        // the wait at once, as asyncio's `wait_for(aw, 0)`, rather than a
+        // turn later through the wheel.
+        if std::mem::take(&mut first) && sleep.deadline().is_some_and(|d| d <= Instant::now()) {
+            return Poll::Ready(Err(Elapsed(())));
         }
         match sleep.as_mut().poll(cx) {
             Poll::Ready(()) => Poll::Ready(Err(Elapsed(()))),

@@ -23,7 +23,7 @@
 //! so the owner of a timer woken late does not touch its entry again.
 
 use std::task::Waker;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use slab::Slab;
 
@@ -85,6 +85,10 @@ pub(crate) struct Wheel {
     next_seq: u64,
     /// Reused buffer: the timers one `advance` fires, before sorting.
     due: Vec<((u64, u64), Waker)>,
+    /// Timers already due when inserted (first polled after their
+    /// deadline, the loop being late): fired by the next `advance`, sorted
+    /// with the others, so that they too resume in deadline order.
+    late: Vec<((u64, u64), Waker)>,
 }
 
 impl Wheel {
@@ -96,37 +100,46 @@ impl Wheel {
                 heads: [NONE; SLOTS],
             }; LEVELS],
             entries: Slab::new(),
-            origin: Instant::now(),
+            // A day back, so that deadlines already past when the wheel
+            // was made (a `call_at` in the past) still order by time.
+            origin: {
+                let now = Instant::now();
+                now.checked_sub(Duration::from_secs(86_400)).unwrap_or(now)
+            },
             next_seq: 0,
             due: Vec::new(),
+            late: Vec::new(),
         }
     }
 
     /// Timers pending.
     pub(crate) fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.len() + self.late.len()
     }
 
     /// Adds a timer for tick `when`, whose exact deadline is `deadline`
     /// (`None`: never; it orders the timer among those due in one advance,
-    /// so it should round up to `when`). Returns the timer, or `None` if
-    /// it is already due (then nothing is stored and nothing is woken).
-    pub(crate) fn insert(
-        &mut self,
-        when: u64,
-        deadline: Option<Instant>,
-        waker: Waker,
-    ) -> Option<Timer> {
+    /// so it should round up to `when`). A timer already due (`when` at or
+    /// before the wheel's time: the loop was late to first poll it) fires
+    /// at the next [`advance`](Wheel::advance), in order with the others;
+    /// it reads as fired from now on, and removing it does nothing (its
+    /// waker may still be woken once).
+    pub(crate) fn insert(&mut self, when: u64, deadline: Option<Instant>, waker: Waker) -> Timer {
         let when = when.min(MAX_TICK);
-        if when <= self.elapsed {
-            return None;
-        }
         let exact = deadline.map_or(u64::MAX, |d| {
             let nanos = d.saturating_duration_since(self.origin).as_nanos();
             u64::try_from(nanos).unwrap_or(u64::MAX)
         });
         let seq = self.next_seq;
         self.next_seq += 1;
+        if when <= self.elapsed {
+            self.late.push(((exact, seq), waker));
+            return Timer {
+                key: usize::MAX,
+                when,
+                seq,
+            };
+        }
         let key = self.entries.insert(Entry {
             when,
             order: (exact, seq),
@@ -137,7 +150,7 @@ impl Wheel {
             next: NONE,
         });
         self.link(key);
-        Some(Timer { key, when, seq })
+        Timer { key, when, seq }
     }
 
     /// True once the timer fired (its entry is gone then).
@@ -174,6 +187,9 @@ impl Wheel {
 
     /// The tick of the next expiry, if any timer is pending.
     pub(crate) fn next_expiration(&self) -> Option<u64> {
+        if !self.late.is_empty() {
+            return Some(self.elapsed);
+        }
         self.next_slot().map(|e| e.deadline)
     }
 
@@ -182,6 +198,7 @@ impl Wheel {
     pub(crate) fn advance(&mut self, now: u64, wakes: &mut Vec<Waker>) {
         let now = now.min(MAX_TICK);
         let mut due = std::mem::take(&mut self.due);
+        due.append(&mut self.late);
         while let Some(exp) = self.next_slot() {
             if exp.deadline > now {
                 break;
@@ -422,7 +439,7 @@ mod tests {
         let timers: Vec<_> = whens
             .iter()
             .enumerate()
-            .map(|(id, &t)| w.insert(t, None, logged(id, &log)).unwrap())
+            .map(|(id, &t)| w.insert(t, None, logged(id, &log)))
             .collect();
         // Advance tick by tick; note the tick at which each timer is woken.
         let mut fired = vec![None; whens.len()];
@@ -463,7 +480,7 @@ mod tests {
     fn removed_timer_never_fires() {
         let mut w = Wheel::new();
         let log = Arc::default();
-        let [a, b, c] = [0, 1, 2].map(|id| w.insert(10, None, logged(id, &log)).unwrap());
+        let [a, b, c] = [0, 1, 2].map(|id| w.insert(10, None, logged(id, &log)));
         w.remove(&b);
         let mut wakes = Vec::new();
         w.advance(10, &mut wakes);
@@ -477,10 +494,10 @@ mod tests {
     fn removing_a_fired_timer_spares_the_entry_reusing_its_key() {
         let mut w = Wheel::new();
         let log = Arc::default();
-        let old = w.insert(10, None, logged(0, &log)).unwrap();
+        let old = w.insert(10, None, logged(0, &log));
         let mut wakes = Vec::new();
         w.advance(10, &mut wakes);
-        let new = w.insert(20, None, logged(1, &log)).unwrap();
+        let new = w.insert(20, None, logged(1, &log));
         assert_eq!(new.key, old.key, "the slab reuses the freed key");
         // A stale owner removing its fired timer, as a dropped Sleep does.
         w.remove(&old);
@@ -489,19 +506,28 @@ mod tests {
     }
 
     #[test]
-    fn past_deadline_is_expired_at_insert() {
+    fn past_deadlines_fire_at_the_next_advance_in_deadline_order() {
         let mut w = Wheel::new();
         let mut wakes = Vec::new();
         w.advance(100, &mut wakes);
-        assert_eq!(w.insert(50, None, waker()), None);
-        assert_eq!(w.insert(100, None, waker()), None);
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        // Inserted late, latest deadline first: they read as fired at once,
+        // and fire at the next advance by deadline, with a timer due then.
+        let a = w.insert(100, Some(exact(&w, 100, 0)), logged(0, &log));
+        let b = w.insert(50, Some(exact(&w, 50, 0)), logged(1, &log));
+        let c = w.insert(101, Some(exact(&w, 101, 0)), logged(2, &log));
+        assert!(w.is_fired(&a) && w.is_fired(&b) && !w.is_fired(&c));
+        assert_eq!(w.len(), 3);
+        assert_eq!(w.next_expiration(), Some(100), "due now: do not park");
+        w.advance(101, &mut wakes);
+        assert_eq!(woken_ids(&mut wakes, &log), [1, 0, 2]);
         assert_eq!(w.len(), 0);
     }
 
     #[test]
     fn far_future_is_clamped_not_lost() {
         let mut w = Wheel::new();
-        let t = w.insert(u64::MAX, None, waker()).unwrap();
+        let t = w.insert(u64::MAX, None, waker());
         assert!(!w.is_fired(&t));
         assert!(w.next_expiration().is_some());
     }
@@ -518,7 +544,7 @@ mod tests {
             match rnd() % 4 {
                 0 | 1 => {
                     let when = now + 1 + rnd() % 300_000;
-                    let t = w.insert(when, None, logged(id, &log)).unwrap();
+                    let t = w.insert(when, None, logged(id, &log));
                     live.push((t, id));
                 }
                 2 if !live.is_empty() => {
