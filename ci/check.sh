@@ -33,4 +33,16 @@ if [ -x ci/loom.sh ]; then
   ci/loom.sh
 fi
 
+step "reliability suite, quick form (RELIABILITY.md)"
+ci/reliability.sh
+
+step "AddressSanitizer (runtime, streams, sync tests and the reliability scenarios)"
+ci/asan.sh
+
+step "valgrind memcheck (single-threaded runtime tests and scenarios)"
+ci/valgrind.sh
+
+step "Miri (buffers, stashes, panic containment; skipped where Miri is not installed)"
+ci/miri.sh
+
 step "all checks passed"

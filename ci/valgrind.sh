@@ -40,7 +40,7 @@ exclude_bins+=" runtime_unavailable tcp_transfer_64mib process_exit process_cat_
 # pacing and time bounds assume threads that run side by side; timer-order
 # tests that block the loop for set times.
 exclude_bins+=" process_stdout_dropped loop_handle_threads pipe_read_dropped "
-exclude_bins+=" datagram_recv_dropped time_deadline_order "
+exclude_bins+=" datagram_recv_dropped time_deadline_order time_late_first_poll_order "
 # Single tests left out: the blocking pool, then timing.
 skips=(--skip resolves_localhost_by_name --skip metadata_and_set_len
   --skip abort_handle_works_from_another_thread --skip interval_skip_and_delay_drop_missed_ticks
