@@ -156,14 +156,25 @@ impl Executor {
     /// alive, and the remote queue is always closed at the end.
     pub(crate) fn shutdown(&self) {
         self.closed.set(true);
+        // A cursor over the registry's keys: no task is added meanwhile
+        // (spawns are refused once closed), so one pass finds every task;
+        // restarting the scan at 0 for each would be quadratic.
+        let mut cursor = 0;
         loop {
             let next = {
                 let mut reg = self.registry.borrow_mut();
-                let key = reg.iter().next().map(|(k, _)| k);
-                key.map(|k| reg.remove(k))
+                let end = reg.capacity();
+                while cursor < end && !reg.contains(cursor) {
+                    cursor += 1;
+                }
+                (cursor < end).then(|| reg.remove(cursor))
             };
             let Some(task) = next else {
-                break;
+                if self.registry.borrow().is_empty() {
+                    break;
+                }
+                cursor = 0;
+                continue;
             };
             task.header().registry_key.set(usize::MAX);
             task.cancel();
