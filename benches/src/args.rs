@@ -23,7 +23,9 @@ impl Args {
         let mut it = args.into_iter().peekable();
         while let Some(a) = it.next() {
             let Some(name) = a.strip_prefix("--") else {
-                return Err(format!("unexpected argument {a:?}: expected --name [value]"));
+                return Err(format!(
+                    "unexpected argument {a:?}: expected --name [value]"
+                ));
             };
             let value = match it.peek() {
                 Some(v) if !v.starts_with("--") => it.next().unwrap_or_default(),
@@ -59,7 +61,9 @@ impl Args {
 
     /// The value of `--name` parsed as `T`; an error when absent.
     pub fn require<T: FromStr>(&self, name: &str) -> Result<T, String> {
-        let v = self.text(name).ok_or_else(|| format!("--{name} is required"))?;
+        let v = self
+            .text(name)
+            .ok_or_else(|| format!("--{name} is required"))?;
         v.parse()
             .map_err(|_| format!("--{name} {v:?}: not a valid value"))
     }

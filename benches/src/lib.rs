@@ -10,7 +10,9 @@
 //! writes JSON results and SVG charts: see `src/bin/report.rs`.
 
 pub mod args;
+pub mod svg;
 pub mod sys;
+pub mod uring;
 
 use std::time::{Duration, Instant};
 

@@ -117,7 +117,12 @@ fn clock_ticks_per_sec() -> u64 {
 /// command name (field 2) may hold spaces and parentheses, so the fields
 /// are counted from the last `)`.
 fn parse_stat_cpu(stat: &str, hz: u64) -> io::Result<Duration> {
-    let bad = || io::Error::new(io::ErrorKind::InvalidData, "unexpected /proc/PID/stat format");
+    let bad = || {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "unexpected /proc/PID/stat format",
+        )
+    };
     let rest = &stat[stat.rfind(')').ok_or_else(bad)? + 1..];
     let mut fields = rest.split_whitespace().skip(11);
     let utime: u64 = fields.next().and_then(|f| f.parse().ok()).ok_or_else(bad)?;

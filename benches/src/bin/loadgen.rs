@@ -33,6 +33,7 @@ use hdrhistogram::Histogram;
 use io_uring::{opcode, squeue, types, IoUring};
 use ringio_benches::args::Args;
 use ringio_benches::sys;
+use ringio_benches::uring::push;
 
 const SEND: u64 = 0;
 const RECV: u64 = 1;
@@ -74,7 +75,11 @@ fn run() -> Result<(), String> {
         size: args.get("size", 128usize)?.max(1),
         duration: Duration::from_secs_f64(args.get("duration", 3.0f64)?),
         warmup: Duration::from_secs_f64(args.get("warmup", 0.5f64)?),
-        server_pid: args.text("server-pid").map(str::parse).transpose().map_err(|_| "--server-pid: not a pid")?,
+        server_pid: args
+            .text("server-pid")
+            .map(str::parse)
+            .transpose()
+            .map_err(|_| "--server-pid: not a pid")?,
     };
     match args.text("mode").unwrap_or("echo") {
         "echo" | "line" => {}
@@ -94,30 +99,7 @@ fn run() -> Result<(), String> {
 }
 
 fn ring_for(conns: usize) -> io::Result<IoUring> {
-    let entries = (2 * conns + 16).next_power_of_two().clamp(64, 4096) as u32;
-    // Completions are reaped only inside io_uring_enter: defer the kernel's
-    // task work to then instead of interrupting the thread.
-    IoUring::builder()
-        .setup_single_issuer()
-        .setup_defer_taskrun()
-        .build(entries)
-        .or_else(|_| IoUring::new(entries))
-}
-
-/// Queues `sqe`, submitting what is queued first if the ring is full.
-///
-/// # Safety
-///
-/// The buffer `sqe` points into must stay allocated and unmoved until its
-/// completion is reaped or the process exits.
-unsafe fn push(ring: &mut IoUring, sqe: &squeue::Entry) -> io::Result<()> {
-    loop {
-        // SAFETY: the caller keeps the buffer alive (this fn's contract).
-        if unsafe { ring.submission().push(sqe) }.is_ok() {
-            return Ok(());
-        }
-        ring.submit()?;
-    }
+    ringio_benches::uring::ring((2 * conns + 16).next_power_of_two().clamp(64, 4096) as u32)
 }
 
 fn send_sqe(i: usize, c: &Conn, msg: &[u8]) -> squeue::Entry {
@@ -177,7 +159,8 @@ fn drive(cfg: &Config) -> io::Result<serde_json::Value> {
         }
     }
 
-    let mut hist = Histogram::<u64>::new_with_bounds(1, 60_000_000_000, 3).map_err(io::Error::other)?;
+    let mut hist =
+        Histogram::<u64>::new_with_bounds(1, 60_000_000_000, 3).map_err(io::Error::other)?;
     let mut trips = 0u64;
     let mut errors = 0u64;
     let start = Instant::now();
@@ -190,7 +173,11 @@ fn drive(cfg: &Config) -> io::Result<serde_json::Value> {
     loop {
         match ring.submitter().submit_with_args(1, &wait) {
             Ok(_) => {}
-            Err(e) if matches!(e.raw_os_error(), Some(libc::ETIME | libc::EINTR | libc::EBUSY)) => {}
+            Err(e)
+                if matches!(
+                    e.raw_os_error(),
+                    Some(libc::ETIME | libc::EINTR | libc::EBUSY)
+                ) => {}
             Err(e) => return Err(e),
         }
         let now = Instant::now();

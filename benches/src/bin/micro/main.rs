@@ -15,12 +15,12 @@
 //! with the `peers` feature `monoio` and `compio` (which have no
 //! `yield_now`: theirs yields with a future that wakes itself once).
 
-mod ringio_micro;
-mod tokio_micro;
 #[cfg(feature = "peers")]
 mod compio_micro;
 #[cfg(feature = "peers")]
 mod monoio_micro;
+mod ringio_micro;
+mod tokio_micro;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -101,7 +101,9 @@ fn run() -> Result<(), String> {
         "monoio" => monoio_micro::run(&bench, file),
         #[cfg(feature = "peers")]
         "compio" => compio_micro::run(&bench, file),
-        p => Err(format!("no peer {p:?} in this build (monoio and compio need --features peers)").into()),
+        p => Err(
+            format!("no peer {p:?} in this build (monoio and compio need --features peers)").into(),
+        ),
     };
     // The median of `--repeat` runs, each on a fresh runtime (the first
     // pays for page faults and cold caches).

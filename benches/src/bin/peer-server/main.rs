@@ -15,13 +15,13 @@
 //!   with its runtime's buffered streams. Peers: `ringio` (`readline`,
 //!   `write`, `drain`), `tokio` (`BufReader::read_until` + `write_all`).
 
-mod raw_uring;
-mod ringio_peer;
-mod tokio_peer;
 #[cfg(feature = "peers")]
 mod compio_peer;
 #[cfg(feature = "peers")]
 mod monoio_peer;
+mod raw_uring;
+mod ringio_peer;
+mod tokio_peer;
 
 use std::io::{self, Write};
 
@@ -65,7 +65,11 @@ fn run() -> Result<(), String> {
         ("monoio", "echo") => monoio_peer::echo(),
         #[cfg(feature = "peers")]
         ("compio", "echo") => compio_peer::echo(),
-        (p, m) => return Err(format!("no peer {p:?} with mode {m:?} in this build (monoio and compio need --features peers)")),
+        (p, m) => {
+            return Err(format!(
+            "no peer {p:?} with mode {m:?} in this build (monoio and compio need --features peers)"
+        ))
+        }
     };
     res.map_err(|e| format!("{peer} ({mode}): {e}"))
 }

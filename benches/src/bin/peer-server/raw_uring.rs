@@ -7,8 +7,9 @@
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
-use io_uring::{opcode, squeue, types, IoUring};
+use io_uring::{opcode, squeue, types};
 use ringio_benches::sys;
+use ringio_benches::uring::push;
 
 use crate::{announce, BUF};
 
@@ -22,22 +23,6 @@ struct Conn {
     /// Bytes received by the last receive, and how many are sent back.
     len: usize,
     sent: usize,
-}
-
-/// Queues `sqe`, submitting what is queued first if the ring is full.
-///
-/// # Safety
-///
-/// The buffer `sqe` points into must stay allocated and unmoved until its
-/// completion is reaped.
-unsafe fn push(ring: &mut IoUring, sqe: &squeue::Entry) -> io::Result<()> {
-    loop {
-        // SAFETY: the caller keeps the buffer alive (this fn's contract).
-        if unsafe { ring.submission().push(sqe) }.is_ok() {
-            return Ok(());
-        }
-        ring.submit()?;
-    }
 }
 
 fn recv(i: usize, c: &mut Conn) -> squeue::Entry {
@@ -65,11 +50,7 @@ fn send(i: usize, c: &Conn) -> squeue::Entry {
 pub fn echo() -> io::Result<()> {
     let listener = sys::listen_local()?;
     announce(listener.local_addr()?.port())?;
-    let mut ring = IoUring::builder()
-        .setup_single_issuer()
-        .setup_defer_taskrun()
-        .build(4096)
-        .or_else(|_| IoUring::new(4096))?;
+    let mut ring = ringio_benches::uring::ring(4096)?;
     let accept = opcode::Accept::new(
         types::Fd(listener.as_raw_fd()),
         std::ptr::null_mut(),
