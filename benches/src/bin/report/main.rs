@@ -307,6 +307,11 @@ fn run() -> Result<(), String> {
         println!("wrote {}", p.display());
     }
     let failed = samples.iter().filter(|s| s.result.is_err()).count();
+    println!(
+        "report: {} runs ok, {failed} failed, in {:.0} s",
+        samples.len() - failed,
+        started.elapsed().as_secs_f64()
+    );
     if failed > 0 {
         return Err(format!("{failed} of {} runs failed", samples.len()));
     }
