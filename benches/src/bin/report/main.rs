@@ -293,7 +293,23 @@ fn run() -> Result<(), String> {
     let json_path = out_dir.join(format!("{stamp}.json"));
     let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
     std::fs::write(&json_path, text + "\n").map_err(|e| format!("{}: {e}", json_path.display()))?;
-    let md = format!("Run: {describe}.\n\n{}", summary::markdown(&summary));
+    let compact =
+        |line, metric, inverse, unit| summary::compact(&summary, line, metric, inverse, unit);
+    let md = format!(
+        "Run: {describe}.\n\n\
+         Echo, round trips per second (tokio's figure; the others as a ratio to it, above 1 is faster):\n\n{}\n\
+         Echo, server CPU time per round trip (tokio's figure; the others as tokio / peer, above 1 is cheaper):\n\n{}\n\
+         Line echo, round trips per second:\n\n{}\n\
+         Line echo, server CPU time per round trip:\n\n{}\n\
+         Runtime core and file reads, operations per second:\n\n{}\n\
+         All figures, medians (min-max) of the rounds:\n\n{}",
+        compact(Some(false), "rps", false, "rt/s"),
+        compact(Some(false), "server_cpu_us_per_rt", true, "us"),
+        compact(Some(true), "rps", false, "rt/s"),
+        compact(Some(true), "server_cpu_us_per_rt", true, "us"),
+        compact(None, "ops_per_sec", false, "ops/s"),
+        summary::markdown(&summary)
+    );
     let md_path = out_dir.join(format!("{stamp}.md"));
     std::fs::write(&md_path, &md).map_err(|e| format!("{}: {e}", md_path.display()))?;
     let mut written = vec![json_path, md_path];

@@ -212,6 +212,73 @@ fn x(r: Option<f64>) -> String {
     r.map(|r| format!("{r:.2}x")).unwrap_or_else(|| "-".into())
 }
 
+/// The load generator's share of its CPU, flagged when it, not the
+/// server, may be what limits the rate.
+fn client(l: &Line) -> String {
+    match l.get("client_cpu_util") {
+        Some(s) if s.median >= 0.9 => format!("{:.0}% (client-bound?)", s.median * 100.0),
+        Some(s) => format!("{:.0}%", s.median * 100.0),
+        None => "-".into(),
+    }
+}
+
+/// One table per kind of load, a column per peer: tokio's median as a
+/// figure, the others as ratios to it (`metric`'s medians; `inverse` for
+/// costs, so that above 1 always means better than tokio). `line`: echo
+/// (`Some(false)`), line echo (`Some(true)`) or micro (`None`) loads.
+pub fn compact(
+    summary: &[(Load, Vec<Line>)],
+    line: Option<bool>,
+    metric: &str,
+    inverse: bool,
+    unit: &str,
+) -> String {
+    let rows: Vec<_> = summary
+        .iter()
+        .filter(|(l, _)| match (l, line) {
+            (Load::Net { line: a, .. }, Some(b)) => *a == b,
+            (Load::Micro(_), None) => true,
+            _ => false,
+        })
+        .collect();
+    let Some((first, _)) = rows.first() else {
+        return String::new();
+    };
+    let peers: Vec<&Peer> = first
+        .peers()
+        .iter()
+        .filter(|p| rows.iter().any(|(_, ls)| ls.iter().any(|l| l.peer == **p)))
+        .collect();
+    let mut s = String::new();
+    let _ = write!(s, "| |");
+    for p in &peers {
+        let _ = write!(s, " {} |", p.name);
+    }
+    let _ = write!(s, "\n|---|");
+    for _ in &peers {
+        let _ = write!(s, "---|");
+    }
+    s.push('\n');
+    for (load, lines) in rows {
+        let tokio = tokio_line(lines);
+        let _ = write!(s, "| {} |", load.title());
+        for p in &peers {
+            let cell = match lines.iter().find(|l| l.peer == **p) {
+                None => "-".to_owned(),
+                Some(l) if l.ok == 0 => "failed".to_owned(),
+                Some(l) if Some(l.peer) == tokio.map(|t| t.peer) => l
+                    .get(metric)
+                    .map(|s| format!("{} {unit}", svg::human(s.median)))
+                    .unwrap_or_else(|| "-".into()),
+                Some(l) => x(ratio(l, tokio, metric, inverse)),
+            };
+            let _ = write!(s, " {cell} |");
+        }
+        s.push('\n');
+    }
+    s
+}
+
 /// The results as markdown tables: medians (min-max) and ratios to tokio.
 pub fn markdown(summary: &[(Load, Vec<Line>)]) -> String {
     let mut s = String::new();
@@ -240,7 +307,7 @@ pub fn markdown(summary: &[(Load, Vec<Line>)]) -> String {
             };
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} us | {} | {} / {} / {} us | {:.0}% |",
+                "| {} | {} | {} | {} | {} us | {} | {} / {} / {} us | {} |",
                 load.title(),
                 l.peer.name,
                 range(l.get("rps"), 1.0),
@@ -252,9 +319,7 @@ pub fn markdown(summary: &[(Load, Vec<Line>)]) -> String {
                 lat("p50_us"),
                 lat("p99_us"),
                 lat("p999_us"),
-                l.get("client_cpu_util")
-                    .map(|s| s.median * 100.0)
-                    .unwrap_or(f64::NAN),
+                client(l),
             );
         }
     }
