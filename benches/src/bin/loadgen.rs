@@ -163,6 +163,7 @@ fn drive(cfg: &Config) -> io::Result<serde_json::Value> {
         Histogram::<u64>::new_with_bounds(1, 60_000_000_000, 3).map_err(io::Error::other)?;
     let mut trips = 0u64;
     let mut errors = 0u64;
+    let mut alive = cfg.conns;
     let start = Instant::now();
     let measure_from = start + cfg.warmup;
     let measure_until = measure_from + cfg.duration;
@@ -189,7 +190,7 @@ fn drive(cfg: &Config) -> io::Result<serde_json::Value> {
         if now >= measure_until {
             break;
         }
-        if conns.iter().all(|c| !c.alive) {
+        if alive == 0 {
             return Err(io::Error::other(format!(
                 "all {} connections failed ({errors} errors)",
                 cfg.conns
@@ -200,9 +201,14 @@ fn drive(cfg: &Config) -> io::Result<serde_json::Value> {
         for &(data, res) in &done {
             let i = (data >> 1) as usize;
             let c = &mut conns[i];
+            if !c.alive {
+                // The other operation of a connection already given up.
+                continue;
+            }
             if res <= 0 {
                 // An error, or the server closed the connection.
                 c.alive = false;
+                alive -= 1;
                 errors += 1;
                 continue;
             }
@@ -223,6 +229,7 @@ fn drive(cfg: &Config) -> io::Result<serde_json::Value> {
             // The whole echo is back (so the whole message was sent).
             if c.back != msg {
                 c.alive = false;
+                alive -= 1;
                 errors += 1;
                 continue;
             }
