@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Smoke round of the benchmark suite: builds every benchmark program (with
-# monoio and compio, the `peers` feature) and runs each benchmark once for
-# about a second (`report --quick`), so that the suite cannot rot. The
-# figures of a smoke round mean nothing; results go to target/bench-smoke/.
+# Smoke round of the benchmarks, so that they cannot rot (their figures
+# mean nothing here):
+# - the suite: builds every program of ringio-benches with monoio and
+#   compio (the `peers` feature) and runs each benchmark once for about a
+#   second (`report --quick`; results under target/bench-smoke/);
+# - the in-process `cargo bench` programs (core, sync, io, streams), one
+#   round each, run through `cargo test --bench` (debug build, harness-less
+#   targets run their main), the idle-memory measurement with 1,000
+#   connections instead of 10,000.
 #
 # Debug profile by default: it reuses what `cargo test` built, and the
 # smoke checks that everything runs, not how fast. BENCH_PROFILE=release
-# to build as a real run would.
+# builds the suite as a real run would.
 #
 # Python's peers (asyncio, uvloop) run when python3 is there; the report
 # installs uvloop with pip when it is missing and says so when it cannot.
+# None of this is part of `cargo test --workspace`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +24,10 @@ if [ "${BENCH_PROFILE:-debug}" = release ]; then
   profile=(--release)
 fi
 
-# The bench programs are never part of `cargo test`; the library's own
-# unit tests are, the suite's programs run only here.
 cargo build -p ringio-benches --features peers --bins "${profile[@]}"
 cargo run -q -p ringio-benches --features peers "${profile[@]}" --bin report -- --quick
+
+for bench in core sync io streams; do
+  printf '\n--> cargo bench program %s, one round\n' "$bench"
+  ROUNDS=1 IDLE_CONNS=1000 cargo test -q -p ringio-benches --bench "$bench"
+done
