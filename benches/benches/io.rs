@@ -15,6 +15,12 @@
 //! the end.
 //!
 //! Run: `cargo bench -p ringio-benches --bench io` (ROUNDS=N to change).
+//!
+//! Here the client is a ringio loop in the same process, on the other
+//! core. For figures that do not depend on the client (each server its own
+//! pinned process, one load generator on the io-uring crate for all, more
+//! peers and loads), run the suite: `cargo run -p ringio-benches --release
+//! --features peers --bin report`.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

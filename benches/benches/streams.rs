@@ -14,7 +14,8 @@
 //!   growth of the child's resident memory divided by 10,000 is the cost
 //!   of an idle connection (goal: at most 4 KiB with ringio).
 //!
-//! Run: `cargo bench -p ringio-benches --bench streams` (ROUNDS=N to
+//! Run: `cargo bench -p ringio-benches --bench streams` (IDLE_CONNS=N for
+//! the idle measurement, default 10,000; ROUNDS=N to
 //! change the number of rounds, default 5).
 
 use std::io::{BufRead, BufReader as StdBufReader, Read, Write};
@@ -30,7 +31,14 @@ use ringio_benches::{median_of, report};
 const CONNS: usize = 32;
 const LINES: usize = 2000;
 const LINE: &[u8] = b"the quick brown fox jumps over the lazy dog, again and again ..\n";
-const IDLE_CONNS: usize = 10_000;
+/// Idle connections of the memory measurement (IDLE_CONNS=N to change:
+/// CI's smoke round uses fewer).
+fn idle_conns() -> usize {
+    std::env::var("IDLE_CONNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000)
+}
 const IDLE_CHILD: &str = "RINGIO_BENCH_IDLE_SERVER";
 
 type Error = Box<dyn std::error::Error>;
@@ -70,7 +78,10 @@ fn main() {
     }
 
     println!();
-    println!("idle connections: server RSS growth for {IDLE_CONNS} connections");
+    println!(
+        "idle connections: server RSS growth for {} connections",
+        idle_conns()
+    );
     for kind in ["ringio", "tokio"] {
         match idle_memory(kind) {
             Ok(per_conn) => println!("{kind:<8} {per_conn:>8.0} bytes per idle connection"),
@@ -378,9 +389,10 @@ fn fd_limit() -> Option<u64> {
 /// The server's resident memory growth per idle connection, in bytes.
 fn idle_memory(kind: &str) -> Result<f64, Error> {
     if let Some(limit) = fd_limit() {
-        if limit < IDLE_CONNS as u64 + 200 {
+        if limit < idle_conns() as u64 + 200 {
             return Err(format!(
-                "the open-files limit is {limit}, {IDLE_CONNS} connections need more (ulimit -n)"
+                "the open-files limit is {limit}, {} connections need more (ulimit -n)",
+                idle_conns()
             )
             .into());
         }
@@ -398,18 +410,19 @@ fn idle_memory(kind: &str) -> Result<f64, Error> {
         std::thread::sleep(Duration::from_millis(300));
         let before = vm_rss(child.id())?;
         let start = Instant::now();
-        let conns = open_idle(addr, IDLE_CONNS)?;
+        let conns = open_idle(addr, idle_conns())?;
         std::thread::sleep(Duration::from_millis(300));
         let after = vm_rss(child.id())?;
         let took = start.elapsed();
         drop(conns);
         println!(
-            "{kind:<8} RSS {:.1} MiB -> {:.1} MiB ({IDLE_CONNS} connections opened in {:.2} s)",
+            "{kind:<8} RSS {:.1} MiB -> {:.1} MiB ({} connections opened in {:.2} s)",
             before as f64 / (1 << 20) as f64,
             after as f64 / (1 << 20) as f64,
+            idle_conns(),
             took.as_secs_f64()
         );
-        Ok(after.saturating_sub(before) as f64 / IDLE_CONNS as f64)
+        Ok(after.saturating_sub(before) as f64 / idle_conns() as f64)
     })();
     let _ = child.kill();
     let _ = child.wait();

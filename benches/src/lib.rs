@@ -3,6 +3,16 @@
 //! The benchmarks themselves are `[[bench]]` targets with `harness = false`:
 //! programs that run ringio and the peer in the same process, several rounds
 //! each, and print medians and ratios.
+//!
+//! The suite proper (`cargo run -p ringio-benches --release --bin report`)
+//! runs each server as its own process pinned to one CPU, drives it with
+//! one load generator (the `loadgen` program) pinned to another, and
+//! writes JSON results and SVG charts: see `src/bin/report.rs`.
+
+pub mod args;
+pub mod svg;
+pub mod sys;
+pub mod uring;
 
 use std::time::{Duration, Instant};
 

@@ -1,0 +1,75 @@
+//! One echo server of the suite, run as its own process so that the
+//! report can pin it to a CPU and read its CPU time from `/proc`.
+//!
+//! `peer-server --peer NAME [--mode echo|line] [--cpu 0]` pins itself to
+//! the CPU, listens on a free port of 127.0.0.1, prints the port on a line
+//! of its own and serves until killed.
+//!
+//! - `--mode echo`: each connection's bytes are written back as they
+//!   arrive, with a 64 KiB buffer per read. Peers: `ringio-read` (`read`
+//!   into an owned buffer), `ringio-read_buf` (`read_buf`: a multishot
+//!   receive into the loop's provided-buffer pool), `tokio` (current_thread
+//!   runtime), `raw-uring` (a loop written directly on the io-uring crate:
+//!   the floor), and with the `peers` feature `monoio` and `compio`.
+//! - `--mode line`: each line is written back, as an application would
+//!   with its runtime's buffered streams. Peers: `ringio` (`readline`,
+//!   `write`, `drain`), `tokio` (`BufReader::read_until` + `write_all`).
+
+#[cfg(feature = "peers")]
+mod compio_peer;
+#[cfg(feature = "peers")]
+mod monoio_peer;
+mod raw_uring;
+mod ringio_peer;
+mod tokio_peer;
+
+use std::io::{self, Write};
+
+use ringio_benches::args::Args;
+use ringio_benches::sys;
+
+/// Bytes asked for per read by the echo servers.
+pub const BUF: usize = 64 * 1024;
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("peer-server: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// Tells the report the port the server listens on.
+pub fn announce(port: u16) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "{port}")?;
+    out.flush()
+}
+
+fn run() -> Result<(), String> {
+    let args = Args::from_env()?;
+    let peer: String = args.require("peer")?;
+    let mode = args.text("mode").unwrap_or("echo").to_owned();
+    if let Some(cpu) = args.text("cpu") {
+        let cpu: usize = cpu.parse().map_err(|_| "--cpu: not a CPU number")?;
+        sys::pin_to_cpu(cpu).map_err(|e| format!("pinning to CPU {cpu}: {e}"))?;
+    }
+    sys::raise_nofile();
+    let res = match (peer.as_str(), mode.as_str()) {
+        ("ringio-read", "echo") => ringio_peer::echo(false),
+        ("ringio-read_buf", "echo") => ringio_peer::echo(true),
+        ("ringio", "line") => ringio_peer::line(),
+        ("tokio", "echo") => tokio_peer::echo(),
+        ("tokio", "line") => tokio_peer::line(),
+        ("raw-uring", "echo") => raw_uring::echo(),
+        #[cfg(feature = "peers")]
+        ("monoio", "echo") => monoio_peer::echo(),
+        #[cfg(feature = "peers")]
+        ("compio", "echo") => compio_peer::echo(),
+        (p, m) => {
+            return Err(format!(
+            "no peer {p:?} with mode {m:?} in this build (monoio and compio need --features peers)"
+        ))
+        }
+    };
+    res.map_err(|e| format!("{peer} ({mode}): {e}"))
+}

@@ -1,0 +1,89 @@
+//! ringio's servers: echo with `read` or `read_buf`, and line echo with
+//! the streams layer.
+
+use std::io;
+
+use ringio::buf::IoBuf;
+use ringio::net::{TcpListener, TcpStream};
+use ringio::streams::{start_server_with, ServerOptions, StreamReader, StreamWriter};
+use ringio_benches::sys;
+
+use crate::{announce, BUF};
+
+/// Echo: `pooled` reads with `read_buf` (multishot receive into the
+/// provided-buffer pool), otherwise with `read` into an owned buffer.
+pub fn echo(pooled: bool) -> io::Result<()> {
+    let std_listener = sys::listen_local()?;
+    announce(std_listener.local_addr()?.port())?;
+    let rt = ringio::Runtime::new().map_err(io::Error::other)?;
+    rt.block_on(async move {
+        let listener = TcpListener::from_std(std_listener)?;
+        loop {
+            let (stream, _) = listener.accept().await?;
+            stream.set_nodelay(true)?;
+            if pooled {
+                ringio::spawn(echo_read_buf(stream));
+            } else {
+                ringio::spawn(echo_read(stream));
+            }
+        }
+    })
+    .map_err(io::Error::other)?
+}
+
+async fn echo_read(stream: TcpStream) {
+    let mut buf = vec![0u8; BUF];
+    loop {
+        let (res, b) = stream.read(buf).await;
+        let n = match res {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        let (res, b) = stream.write_all(b.slice(..n)).await;
+        if res.is_err() {
+            return;
+        }
+        buf = b.into_inner();
+    }
+}
+
+async fn echo_read_buf(stream: TcpStream) {
+    let mut buf = ringio::streams::bytes::BytesMut::with_capacity(BUF);
+    loop {
+        match stream.read_buf(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let (res, _) = stream.write_all(buf.split().freeze()).await;
+        if res.is_err() {
+            return;
+        }
+    }
+}
+
+/// Line echo with asyncio's shape: `readline`, `write`, `drain`.
+pub fn line() -> io::Result<()> {
+    let rt = ringio::Runtime::new().map_err(io::Error::other)?;
+    rt.block_on(async move {
+        let opts = ServerOptions::new().backlog(sys::BACKLOG as u32);
+        let server = start_server_with(echo_lines, "127.0.0.1:0", opts).await?;
+        announce(server.local_addr()?.port())?;
+        server.serve_forever().await;
+        Ok(())
+    })
+    .map_err(io::Error::other)?
+}
+
+async fn echo_lines(
+    mut reader: StreamReader,
+    writer: StreamWriter,
+) -> Result<(), Box<dyn std::error::Error>> {
+    loop {
+        let line = reader.readline().await?;
+        if line.is_empty() {
+            return Ok(());
+        }
+        writer.write(line)?;
+        writer.drain().await?;
+    }
+}
