@@ -45,4 +45,7 @@ ci/valgrind.sh
 step "Miri (buffers, stashes, panic containment; skipped where Miri is not installed)"
 ci/miri.sh
 
+step "benchmark smoke round (builds the suite with its peers; figures mean nothing here)"
+ci/bench-smoke.sh
+
 step "all checks passed"
