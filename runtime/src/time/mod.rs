@@ -35,11 +35,13 @@
 //! ```
 
 mod interval;
+mod scope;
 mod sleep;
 mod timeout;
 pub(crate) mod wheel;
 
 pub use interval::{interval, interval_at, Interval, MissedTickBehavior};
+pub use scope::{timeout_scope, timeout_scope_at, TimeoutScope};
 pub use sleep::{sleep, sleep_until, Sleep};
 pub use std::time::{Duration, Instant};
 pub use timeout::{timeout, timeout_at, Elapsed};
