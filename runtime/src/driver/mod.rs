@@ -577,12 +577,19 @@ impl Driver {
         }
     }
 
+    /// Tests: the kernel is made to look as if it ignored cancels.
+    fn cancels_ignored(&self) -> bool {
+        #[cfg(test)]
+        return self.ignore_cancels;
+        #[cfg(not(test))]
+        false
+    }
+
     fn cancel(&mut self, key: usize) {
         if self.closed {
             return;
         }
-        #[cfg(test)]
-        if self.ignore_cancels {
+        if self.cancels_ignored() {
             return;
         }
         let sqe = opcode::AsyncCancel::new(key as u64)
@@ -636,11 +643,7 @@ impl Driver {
         for key in keys {
             self.cancel(key);
         }
-        #[cfg(test)]
-        let send_cancel = !self.ignore_cancels;
-        #[cfg(not(test))]
-        let send_cancel = true;
-        if self.eventfd_armed && send_cancel {
+        if self.eventfd_armed && !self.cancels_ignored() {
             let sqe = opcode::AsyncCancel::new(EVENTFD_KEY)
                 .build()
                 .user_data(IGNORE_KEY);

@@ -45,6 +45,9 @@ pub struct Sleep {
     done: bool,
     /// `sleep(ZERO)`: yield once before completing (asyncio's `sleep(0)`).
     yield_first: bool,
+    /// A timeout's sleep: a deadline already past at the first poll ends
+    /// it at once (asyncio's `wait_for(aw, 0)`), not a turn later.
+    ready_if_past: bool,
 }
 
 impl Sleep {
@@ -54,7 +57,15 @@ impl Sleep {
             timer: None,
             done: false,
             yield_first: false,
+            ready_if_past: false,
         }
+    }
+
+    /// Makes a deadline already past at the first poll complete at once
+    /// instead of at the loop's next turn (for timeouts).
+    pub(crate) fn ready_if_past(mut self) -> Sleep {
+        self.ready_if_past = true;
+        self
     }
 
     /// When this sleep ends (`None` if the duration was too long to represent).
@@ -120,7 +131,13 @@ impl Future for Sleep {
             // Already past (the loop was late to first poll this sleep):
             // the wheel fires it at the next turn, in deadline order with
             // the other due timers, rather than at once in poll order.
-            Some(deadline) if deadline <= Instant::now() => (0, Some(deadline)),
+            Some(deadline) if deadline <= Instant::now() => {
+                if self.ready_if_past {
+                    self.done = true;
+                    return Poll::Ready(());
+                }
+                (0, Some(deadline))
+            }
             Some(deadline) => (handle.deadline_tick(deadline), Some(deadline)),
         };
         let timer = handle

@@ -45,7 +45,7 @@ pub fn timeout<F: IntoFuture>(
     future: F,
 ) -> impl Future<Output = Result<F::Output, Elapsed>> {
     let sleep = match Instant::now().checked_add(duration) {
-        Some(deadline) => sleep_until(deadline),
+        Some(deadline) => sleep_until(deadline).ready_if_past(),
         None => super::sleep(Duration::MAX),
     };
     race(future.into_future(), sleep)
@@ -56,22 +56,15 @@ pub fn timeout_at<F: IntoFuture>(
     deadline: Instant,
     future: F,
 ) -> impl Future<Output = Result<F::Output, Elapsed>> {
-    race(future.into_future(), sleep_until(deadline))
+    race(future.into_future(), sleep_until(deadline).ready_if_past())
 }
 
 async fn race<F: Future>(future: F, sleep: Sleep) -> Result<F::Output, Elapsed> {
     let mut future = pin!(future);
     let mut sleep = pin!(sleep);
-    let mut first = true;
     poll_fn(|cx| {
         if let Poll::Ready(v) = future.as_mut().poll(cx) {
             return Poll::Ready(Ok(v));
-        }
-        // A deadline already past at the first poll (a zero timeout) ends
-        // the wait at once, as asyncio's `wait_for(aw, 0)`, rather than a
-        // turn later through the wheel.
-        if std::mem::take(&mut first) && sleep.deadline().is_some_and(|d| d <= Instant::now()) {
-            return Poll::Ready(Err(Elapsed(())));
         }
         match sleep.as_mut().poll(cx) {
             Poll::Ready(()) => Poll::Ready(Err(Elapsed(()))),
