@@ -37,7 +37,9 @@ fn receiver_sees_every_sender_dropped() {
     pending(&mut rx);
     drop(tx2);
     assert_eq!(ready(&mut rx), Err(RecvError::SenderDropped));
-    assert!(RecvError::SenderDropped.to_string().contains("sender"));
+    assert!(RecvError::<std::convert::Infallible>::SenderDropped
+        .to_string()
+        .contains("sender"));
 }
 
 #[test]
