@@ -22,6 +22,9 @@ cargo fmt --all -- --check
 step "cargo clippy (warnings denied)"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "docs (warnings denied: every intra-doc link resolves; the facade shows every module)"
+ci/docs.sh
+
 step "tests (the README's command)"
 cargo test --workspace
 

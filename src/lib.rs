@@ -43,8 +43,10 @@ pub use ringio_runtime::{
 };
 pub use ringio_runtime::{fs, net, process, signal};
 pub use ringio_runtime::{gather, select, try_gather};
+#[doc(inline)]
 pub use ringio_streams as streams;
 pub use ringio_streams::{open_connection, open_unix_connection, start_server, start_unix_server};
+#[doc(inline)]
 pub use ringio_sync as sync;
 
 #[doc(hidden)]

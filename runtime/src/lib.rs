@@ -7,7 +7,7 @@
 //!
 //! ```
 //! use std::time::{Duration, Instant};
-//! use ringio_runtime::{run, spawn, time::sleep};
+//! use ringio::{run, spawn, time::sleep};
 //!
 //! let took = run(async {
 //!     let start = Instant::now();

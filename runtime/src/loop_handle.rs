@@ -22,15 +22,15 @@ use crate::task::{AbortHandle, JoinError};
 /// other threads (it is `Send + Sync + Clone`).
 ///
 /// ```
-/// use ringio_runtime::LoopHandle;
+/// use ringio::LoopHandle;
 ///
-/// let answer = ringio_runtime::run(async {
+/// let answer = ringio::run(async {
 ///     let lh = LoopHandle::current().expect("inside a loop");
 ///     // Another thread asks the loop to compute something and waits for it.
 ///     let worker = std::thread::spawn(move || {
 ///         lh.spawn(async { 6 * 7 }).unwrap().blocking_join().unwrap()
 ///     });
-///     ringio_runtime::spawn_blocking(move || worker.join().unwrap())
+///     ringio::spawn_blocking(move || worker.join().unwrap())
 ///         .await
 ///         .unwrap()
 /// })

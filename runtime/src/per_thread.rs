@@ -21,8 +21,8 @@ use crate::runtime::Builder;
 /// outputs in index order. See [`Builder::run_per_thread`].
 ///
 /// ```
-/// let ids = ringio_runtime::run_per_thread(3, |i| async move {
-///     ringio_runtime::time::sleep(std::time::Duration::from_millis(5)).await;
+/// let ids = ringio::run_per_thread(3, |i| async move {
+///     ringio::time::sleep(std::time::Duration::from_millis(5)).await;
 ///     (i, std::thread::current().id())
 /// })
 /// .unwrap();

@@ -1,8 +1,8 @@
 //! Anonymous pipes on the ring: `pipe()`, `PipeReader`, `PipeWriter`.
 //!
 //! ```
-//! ringio_runtime::run(async {
-//!     let (reader, writer) = ringio_runtime::pipe::pipe()?;
+//! ringio::run(async {
+//!     let (reader, writer) = ringio::pipe::pipe()?;
 //!     let (res, _) = writer.write(b"ping".to_vec()).await;
 //!     assert_eq!(res?, 4);
 //!     let (res, buf) = reader.read(Vec::with_capacity(16)).await;

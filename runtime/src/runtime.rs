@@ -28,7 +28,7 @@ use crate::task::{JoinHandle, TaskInfo};
 /// [`RuntimeError::AlreadyRunning`] instead of deadlocking.
 ///
 /// ```
-/// let answer = ringio_runtime::run(async { 6 * 7 }).unwrap();
+/// let answer = ringio::run(async { 6 * 7 }).unwrap();
 /// assert_eq!(answer, 42);
 /// ```
 pub fn run<F: Future>(future: F) -> Result<F::Output, RuntimeError> {
@@ -206,7 +206,7 @@ impl Builder {
 /// its in-flight I/O.
 ///
 /// ```
-/// use ringio_runtime::Runtime;
+/// use ringio::Runtime;
 ///
 /// let rt = Runtime::new().unwrap();
 /// let task = rt.spawn(async { "from a task" });

@@ -53,7 +53,7 @@ impl StreamOptions {
 /// set, as asyncio does.
 ///
 /// ```
-/// use ringio_streams::{open_connection, start_server, StreamReader, StreamWriter};
+/// use ringio::streams::{open_connection, start_server, StreamReader, StreamWriter};
 ///
 /// async fn shout(mut reader: StreamReader, writer: StreamWriter) -> Result<(), Box<dyn std::error::Error>> {
 ///     let line = reader.readline().await?;
@@ -62,7 +62,7 @@ impl StreamOptions {
 ///     Ok(())
 /// }
 ///
-/// ringio_runtime::run(async {
+/// ringio::run(async {
 ///     let server = start_server(shout, "127.0.0.1:0").await?;
 ///     let (mut reader, writer) = open_connection(server.local_addr()?).await?;
 ///     writer.write("hello\n")?;

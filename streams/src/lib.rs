@@ -23,7 +23,7 @@
 //! An echo server and a client, in one program:
 //!
 //! ```
-//! use ringio_streams::{open_connection, start_server, ReadError, StreamReader, StreamWriter};
+//! use ringio::streams::{open_connection, start_server, ReadError, StreamReader, StreamWriter};
 //!
 //! async fn handle_echo(mut reader: StreamReader, writer: StreamWriter) -> Result<(), ReadError> {
 //!     let data = reader.read(100).await?;
@@ -34,7 +34,7 @@
 //!     Ok(())
 //! }
 //!
-//! ringio_runtime::run(async {
+//! ringio::run(async {
 //!     let server = start_server(handle_echo, "127.0.0.1:0").await?;
 //!
 //!     let (mut reader, writer) = open_connection(server.local_addr()?).await?;
@@ -68,6 +68,7 @@ mod writer;
 
 /// The `bytes` crate, whose [`Bytes`] the readers return and the writers
 /// take.
+#[doc(no_inline)]
 pub use bytes;
 pub use bytes::Bytes;
 pub use connect::{

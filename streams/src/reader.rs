@@ -101,9 +101,9 @@ impl StreamReader {
     /// rejected.
     ///
     /// ```
-    /// use ringio_streams::StreamReader;
+    /// use ringio::streams::StreamReader;
     ///
-    /// ringio_runtime::run(async {
+    /// ringio::run(async {
     ///     let (feeder, mut reader) = StreamReader::with_feeder(1024)?;
     ///     feeder.feed_data("hel")?;
     ///     feeder.feed_data("lo\nworld")?;
@@ -316,9 +316,9 @@ impl StreamReader {
 /// The lines of a [`StreamReader`], from [`StreamReader::lines`].
 ///
 /// ```
-/// use ringio_streams::StreamReader;
+/// use ringio::streams::StreamReader;
 ///
-/// ringio_runtime::run(async {
+/// ringio::run(async {
 ///     let (feeder, mut reader) = StreamReader::with_feeder(1024)?;
 ///     feeder.feed_data("one\ntwo\nthree")?;
 ///     drop(feeder); // end of stream

@@ -320,7 +320,7 @@ where
 /// connection.
 ///
 /// ```
-/// use ringio_streams::{open_connection, start_server, StreamReader, StreamWriter};
+/// use ringio::streams::{open_connection, start_server, StreamReader, StreamWriter};
 ///
 /// async fn echo(mut reader: StreamReader, writer: StreamWriter) -> Result<(), Box<dyn std::error::Error>> {
 ///     let mut lines = reader.lines();
@@ -331,7 +331,7 @@ where
 ///     Ok(())
 /// }
 ///
-/// ringio_runtime::run(async {
+/// ringio::run(async {
 ///     let server = start_server(echo, "127.0.0.1:0").await?;
 ///     let (mut reader, writer) = open_connection(server.local_addr()?).await?;
 ///     writer.write("ping\n")?;

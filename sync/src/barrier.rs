@@ -21,8 +21,8 @@ use crate::waiters::{Key, WaitList, Wakeups};
 /// more arrival.
 ///
 /// ```
-/// # ringio_sync::block_on_for_doctests(async {
-/// use ringio_sync::Barrier;
+/// # ringio::sync::block_on_for_doctests(async {
+/// use ringio::sync::Barrier;
 ///
 /// let barrier = Barrier::new(1);
 /// assert_eq!(barrier.wait().await, Ok(0));

@@ -14,8 +14,8 @@ use crate::semaphore::{Acquire, Semaphore, SemaphorePermit, TryAcquireError};
 /// which is what catches the bug of releasing twice.
 ///
 /// ```
-/// # ringio_sync::block_on_for_doctests(async {
-/// use ringio_sync::BoundedSemaphore;
+/// # ringio::sync::block_on_for_doctests(async {
+/// use ringio::sync::BoundedSemaphore;
 ///
 /// let sem = BoundedSemaphore::new(1);
 /// sem.acquire().await.forget();

@@ -42,8 +42,8 @@ use crate::waiters::{Key, Removed, WaitList, Wakeups};
 /// notify while holding the lock, as in asyncio.
 ///
 /// ```
-/// # ringio_sync::block_on_for_doctests(async {
-/// use ringio_sync::{Condition, Lock};
+/// # ringio::sync::block_on_for_doctests(async {
+/// use ringio::sync::{Condition, Lock};
 ///
 /// let lock = Lock::new(false);
 /// let ready = Condition::new();

@@ -18,8 +18,8 @@ use crate::waiters::{Key, WaitList, Wakeups};
 /// the wake-up is not taken back.
 ///
 /// ```
-/// # ringio_sync::block_on_for_doctests(async {
-/// use ringio_sync::Event;
+/// # ringio::sync::block_on_for_doctests(async {
+/// use ringio::sync::Event;
 ///
 /// let event = Event::new();
 /// assert!(!event.is_set());

@@ -60,7 +60,7 @@
 //! use std::task::{Context, Poll, Wake};
 //! use std::thread::{self, Thread};
 //!
-//! use ringio_sync::Queue;
+//! use ringio::sync::Queue;
 //!
 //! /// Wakes the thread that is blocked in `block_on`.
 //! struct Unpark(Thread);

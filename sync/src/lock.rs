@@ -25,8 +25,8 @@ use crate::waiters::{Key, Removed, WaitList};
 /// had already been handed to it, it is handed on to the next waiter.
 ///
 /// ```
-/// # ringio_sync::block_on_for_doctests(async {
-/// use ringio_sync::Lock;
+/// # ringio::sync::block_on_for_doctests(async {
+/// use ringio::sync::Lock;
 ///
 /// let counter = Lock::new(0);
 /// *counter.lock().await += 1;

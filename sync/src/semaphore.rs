@@ -19,8 +19,8 @@ use crate::waiters::{Key, Removed, WaitList, Wakeups};
 /// that had already been handed to it go on to the next waiter.
 ///
 /// ```
-/// # ringio_sync::block_on_for_doctests(async {
-/// use ringio_sync::Semaphore;
+/// # ringio::sync::block_on_for_doctests(async {
+/// use ringio::sync::Semaphore;
 ///
 /// let sem = Semaphore::new(2);
 /// let a = sem.acquire().await;

@@ -22,9 +22,9 @@ use crate::fd::RingFd;
 /// # let dir = std::env::temp_dir().join(format!("ringio-file-doc-{}", std::process::id()));
 /// # std::fs::create_dir_all(&dir).unwrap();
 /// # let path = dir.join("f");
-/// use ringio_runtime::fs::File;
+/// use ringio::fs::File;
 ///
-/// ringio_runtime::run(async {
+/// ringio::run(async {
 ///     let f = File::options().read(true).write(true).create(true).open(&path).await?;
 ///     let (res, _) = f.write_all_at(&b"hello, world"[..], 0).await;
 ///     res?;

@@ -4,9 +4,9 @@
 //!
 //! ```
 //! # let dir = std::env::temp_dir().join(format!("ringio-fs-doc-{}", std::process::id()));
-//! use ringio_runtime::fs;
+//! use ringio::fs;
 //!
-//! ringio_runtime::run(async {
+//! ringio::run(async {
 //!     fs::create_dir(&dir).await?;
 //!     fs::write(dir.join("a"), b"contents".to_vec()).await?;
 //!     fs::rename(dir.join("a"), dir.join("b")).await?;

@@ -15,9 +15,9 @@ use crate::driver::op::Op;
 /// # let dir = std::env::temp_dir().join(format!("ringio-oo-doc-{}", std::process::id()));
 /// # std::fs::create_dir_all(&dir).unwrap();
 /// # let path = dir.join("f");
-/// use ringio_runtime::fs::OpenOptions;
+/// use ringio::fs::OpenOptions;
 ///
-/// ringio_runtime::run(async {
+/// ringio::run(async {
 ///     let f = OpenOptions::new().write(true).create(true).open(&path).await?;
 ///     let (res, _) = f.write_all_at(&b"abc"[..], 0).await;
 ///     res

@@ -12,9 +12,9 @@
 //! `AddrInUse`, ...).
 //!
 //! ```
-//! use ringio_runtime::net::UdpSocket;
+//! use ringio::net::UdpSocket;
 //!
-//! ringio_runtime::run(async {
+//! ringio::run(async {
 //!     let a = UdpSocket::bind("127.0.0.1:0").await?;
 //!     let b = UdpSocket::bind("127.0.0.1:0").await?;
 //!     let (res, _) = a.send_to(&b"ping"[..], b.local_addr()?).await;

@@ -11,9 +11,9 @@
 //! thread waits for it instead. No zombie is left behind.
 //!
 //! ```
-//! use ringio_runtime::process::Command;
+//! use ringio::process::Command;
 //!
-//! ringio_runtime::run(async {
+//! ringio::run(async {
 //!     let out = Command::new("sh").arg("-c").arg("echo hi; exit 3").output().await?;
 //!     assert_eq!(out.stdout, b"hi\n");
 //!     assert_eq!(out.status.code(), Some(3));

@@ -16,8 +16,8 @@
 //! the one that gets it.
 //!
 //! ```no_run
-//! ringio_runtime::run(async {
-//!     ringio_runtime::signal::ctrl_c().await?;
+//! ringio::run(async {
+//!     ringio::signal::ctrl_c().await?;
 //!     println!("interrupted, shutting down");
 //!     Ok::<(), std::io::Error>(())
 //! })
@@ -37,9 +37,9 @@ use std::io;
 /// A stream of deliveries of `kind` to this process.
 ///
 /// ```no_run
-/// use ringio_runtime::signal::{signal, SignalKind};
+/// use ringio::signal::{signal, SignalKind};
 ///
-/// ringio_runtime::run(async {
+/// ringio::run(async {
 ///     let mut hangups = signal(SignalKind::hangup())?;
 ///     loop {
 ///         hangups.recv().await?;

@@ -21,7 +21,7 @@ use super::{Finished, JoinHandle};
 ///
 /// ```
 /// use std::time::Duration;
-/// use ringio_runtime::{run, spawn, task::as_completed, time::sleep};
+/// use ringio::{run, spawn, task::as_completed, time::sleep};
 ///
 /// run(async {
 ///     let tasks = [30u64, 10, 20].map(|ms| {

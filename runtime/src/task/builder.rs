@@ -11,8 +11,8 @@ use crate::error::no_runtime;
 /// `create_task(coro, name=...)`.
 ///
 /// ```
-/// # ringio_runtime::run(async {
-/// let handle = ringio_runtime::task::Builder::new()
+/// # ringio::run(async {
+/// let handle = ringio::task::Builder::new()
 ///     .name("worker-1")
 ///     .spawn(async { 6 * 7 })?;
 /// assert_eq!(handle.name(), "worker-1");

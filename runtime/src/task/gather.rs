@@ -171,8 +171,8 @@ impl_gather_tuple!(
 /// any number of futures of one type use [`gather_all`](crate::task::gather_all).
 ///
 /// ```
-/// # ringio_runtime::run(async {
-/// use ringio_runtime::{gather, spawn};
+/// # ringio::run(async {
+/// use ringio::{gather, spawn};
 ///
 /// let (n, s) = gather!(async { 1 + 1 }, async { "two" }).await;
 /// assert_eq!((n, s), (2, "two"));
@@ -200,9 +200,9 @@ macro_rules! gather {
 /// share one error type.
 ///
 /// ```
-/// # ringio_runtime::run(async {
+/// # ringio::run(async {
 /// use std::time::Duration;
-/// use ringio_runtime::{time::sleep, try_gather};
+/// use ringio::{time::sleep, try_gather};
 ///
 /// let ok = try_gather!(async { Ok::<_, String>(1) }, async { Ok(2) }).await;
 /// assert_eq!(ok, Ok((1, 2)));
@@ -232,9 +232,9 @@ macro_rules! try_gather {
 /// gives an empty `Vec` at once.
 ///
 /// ```
-/// # ringio_runtime::run(async {
+/// # ringio::run(async {
 /// use std::time::Duration;
-/// use ringio_runtime::{task::gather_all, time::sleep};
+/// use ringio::{task::gather_all, time::sleep};
 ///
 /// let squares = gather_all((1..=4u64).map(|i| async move {
 ///    sleep(Duration::from_millis(40 - 10 * i)).await; // last finishes first
@@ -268,7 +268,7 @@ macro_rules! try_gather {
 ///
 /// ```
 /// use std::time::Duration;
-/// use ringio_runtime::{gather, run, time::sleep};
+/// use ringio::{gather, run, time::sleep};
 ///
 /// async fn after(ms: u64, value: &'static str) -> &'static str {
 ///     sleep(Duration::from_millis(ms)).await;
@@ -339,8 +339,8 @@ impl<F: Future> std::fmt::Debug for GatherAll<F> {
 /// then being dropped (cancelled), as [`try_gather!`](crate::try_gather).
 ///
 /// ```
-/// # ringio_runtime::run(async {
-/// use ringio_runtime::task::try_gather_all;
+/// # ringio::run(async {
+/// use ringio::task::try_gather_all;
 ///
 /// let parsed = try_gather_all(["1", "2", "3"].map(|s| async move { s.parse::<u8>() })).await;
 /// assert_eq!(parsed, Ok(vec![1, 2, 3]));

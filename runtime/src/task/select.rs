@@ -18,10 +18,10 @@ pub enum Either<L, R> {
 /// dropped (cancelled). When both are ready at the same poll, `a` wins.
 ///
 /// ```
-/// # ringio_runtime::run(async {
+/// # ringio::run(async {
 /// use std::time::Duration;
-/// use ringio_runtime::task::{select2, Either};
-/// use ringio_runtime::time::sleep;
+/// use ringio::task::{select2, Either};
+/// use ringio::time::sleep;
 ///
 /// match select2(sleep(Duration::from_secs(600)), async { "now" }).await {
 ///    Either::Left(()) => unreachable!(),
@@ -44,7 +44,7 @@ pub enum Either<L, R> {
 ///
 /// ```
 /// use std::time::Duration;
-/// use ringio_runtime::{run, select, time::sleep};
+/// use ringio::{run, select, time::sleep};
 ///
 /// run(async {
 ///     let answer = select! {
@@ -79,9 +79,9 @@ where
 /// index. With no futures at all there is no winner: `None`, at once.
 ///
 /// ```
-/// # ringio_runtime::run(async {
+/// # ringio::run(async {
 /// use std::time::Duration;
-/// use ringio_runtime::{task::race, time::sleep};
+/// use ringio::{task::race, time::sleep};
 ///
 /// let mirrors = [30u64, 10, 20].map(|ms| async move {
 ///    sleep(Duration::from_millis(ms)).await;
@@ -154,9 +154,9 @@ impl<F> fmt::Debug for Race<F> {
 /// from one.
 ///
 /// ```
-/// # ringio_runtime::run(async {
+/// # ringio::run(async {
 /// use std::time::Duration;
-/// use ringio_runtime::{select, time::sleep};
+/// use ringio::{select, time::sleep};
 ///
 /// let mut ticks = 0;
 /// loop {

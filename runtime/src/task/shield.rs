@@ -27,7 +27,7 @@ use super::{spawn, JoinError, JoinHandle, TaskId};
 /// use std::cell::Cell;
 /// use std::rc::Rc;
 /// use std::time::Duration;
-/// use ringio_runtime::{run, task::shield, time::{sleep, timeout}};
+/// use ringio::{run, task::shield, time::{sleep, timeout}};
 ///
 /// run(async {
 ///     let saved = Rc::new(Cell::new(false));

@@ -113,8 +113,8 @@ impl<T> Outcome for Option<T> {
 ///
 /// ```
 /// use std::time::Duration;
-/// use ringio_runtime::task::{wait, ReturnWhen};
-/// use ringio_runtime::{run, spawn, time::sleep};
+/// use ringio::task::{wait, ReturnWhen};
+/// use ringio::{run, spawn, time::sleep};
 ///
 /// run(async {
 ///     let tasks = [30u64, 10, 600_000].map(|ms| {
@@ -151,9 +151,9 @@ where
 /// never do).
 ///
 /// ```
-/// # ringio_runtime::run(async {
-/// use ringio_runtime::spawn;
-/// use ringio_runtime::task::{wait_with, ReturnWhen};
+/// # ringio::run(async {
+/// use ringio::spawn;
+/// use ringio::task::{wait_with, ReturnWhen};
 ///
 /// struct Reply { status: u16 }
 /// let tasks = vec![spawn(async { Reply { status: 200 } }), spawn(async { Reply { status: 500 } })];

@@ -24,9 +24,9 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use ringio_runtime::time::{sleep, timeout};
+//! use ringio::time::{sleep, timeout};
 //!
-//! ringio_runtime::run(async {
+//! ringio::run(async {
 //!     sleep(Duration::from_millis(5)).await;
 //!     let slow = sleep(Duration::from_secs(600));
 //!     assert!(timeout(Duration::from_millis(10), slow).await.is_err());

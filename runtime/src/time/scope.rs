@@ -24,9 +24,9 @@ use super::timeout::Elapsed;
 ///
 /// ```
 /// use std::time::{Duration, Instant};
-/// use ringio_runtime::time::{sleep, timeout_scope};
+/// use ringio::time::{sleep, timeout_scope};
 ///
-/// ringio_runtime::run(async {
+/// ringio::run(async {
 ///     let scope = timeout_scope(Some(Duration::from_millis(10)));
 ///     let inner = scope.clone();
 ///     let out = scope

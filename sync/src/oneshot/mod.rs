@@ -18,8 +18,8 @@
 //! | a future nobody will ever set | [`RecvError::SenderDropped`] |
 //!
 //! ```
-//! # ringio_sync::block_on_for_doctests(async {
-//! use ringio_sync::oneshot;
+//! # ringio::sync::block_on_for_doctests(async {
+//! use ringio::sync::oneshot;
 //!
 //! let (tx, rx) = oneshot::channel();
 //! tx.set("Done!").unwrap();
@@ -31,8 +31,8 @@
 //! # Errors: `set_exception`
 //!
 //! ```
-//! # ringio_sync::block_on_for_doctests(async {
-//! use ringio_sync::oneshot::{self, RecvError};
+//! # ringio::sync::block_on_for_doctests(async {
+//! use ringio::sync::oneshot::{self, RecvError};
 //!
 //! let (tx, rx) = oneshot::channel_with_error::<u32, String>();
 //! tx.set_exception("no such user".to_string()).unwrap();
@@ -62,7 +62,7 @@
 //!
 //! ```
 //! use std::sync::{Arc, Mutex};
-//! use ringio_sync::oneshot::{self, Outcome};
+//! use ringio::sync::oneshot::{self, Outcome};
 //!
 //! let seen = Arc::new(Mutex::new(Vec::new()));
 //! let (tx, mut rx) = oneshot::channel();

@@ -151,8 +151,8 @@ macro_rules! queue_api {
 /// A first-in, first-out queue (asyncio's `Queue`).
 ///
 /// ```
-/// # ringio_sync::block_on_for_doctests(async {
-/// use ringio_sync::Queue;
+/// # ringio::sync::block_on_for_doctests(async {
+/// use ringio::sync::Queue;
 ///
 /// let queue = Queue::new(2);
 /// queue.put(1).await.unwrap();
@@ -178,8 +178,8 @@ impl<T> Queue<T> {
 /// A last-in, first-out queue (asyncio's `LifoQueue`).
 ///
 /// ```
-/// # ringio_sync::block_on_for_doctests(async {
-/// use ringio_sync::LifoQueue;
+/// # ringio::sync::block_on_for_doctests(async {
+/// use ringio::sync::LifoQueue;
 ///
 /// let stack = LifoQueue::new(0);
 /// stack.put(1).await.unwrap();
@@ -204,8 +204,8 @@ impl<T> LifoQueue<T> {
 /// `PriorityQueue`). Use `(priority, data)` tuples to order by priority.
 ///
 /// ```
-/// # ringio_sync::block_on_for_doctests(async {
-/// use ringio_sync::PriorityQueue;
+/// # ringio::sync::block_on_for_doctests(async {
+/// use ringio::sync::PriorityQueue;
 ///
 /// let queue = PriorityQueue::new(0);
 /// queue.put((2, "later")).await.unwrap();

@@ -15,9 +15,9 @@ use crate::net::socket::Socket;
 /// `start_server`.
 ///
 /// ```
-/// use ringio_runtime::net::{TcpListener, TcpStream};
+/// use ringio::net::{TcpListener, TcpStream};
 ///
-/// ringio_runtime::run(async {
+/// ringio::run(async {
 ///     let listener = TcpListener::bind("127.0.0.1:0").await?;
 ///     let addr = listener.local_addr()?;
 ///     let client = TcpStream::connect(&addr).await?;

@@ -45,7 +45,7 @@ use child::{run_child, Member};
 ///
 /// ```
 /// use std::time::Duration;
-/// use ringio_runtime::{run, task::TaskGroup, time::sleep};
+/// use ringio::{run, task::TaskGroup, time::sleep};
 ///
 /// run(async {
 ///     let result = TaskGroup::run(|tg| async move {
