@@ -57,6 +57,11 @@ impl Executor {
         !self.queue.borrow().is_empty()
     }
 
+    /// How many tasks are queued to run.
+    pub(crate) fn ready_len(&self) -> usize {
+        self.queue.borrow().len()
+    }
+
     pub(crate) fn spawn<F: Future + 'static>(
         &self,
         shared: &Arc<Shared>,

@@ -260,7 +260,11 @@ impl Runtime {
     /// Runs the loop until `future` completes, and returns its output, as
     /// `loop.run_until_complete(future)`. Tasks spawned earlier or meanwhile
     /// run too; those still pending when it returns stay for the next call
-    /// (or are cancelled when the runtime is dropped).
+    /// (or are cancelled when the runtime is dropped). As in asyncio, the
+    /// loop stops after the turn in which `future` completed: the tasks
+    /// already queued then (woken by its last step, say) get one more step
+    /// first, so a waiter released by an `Event::set` just before `main`
+    /// returns still runs.
     ///
     /// Fails with [`RuntimeError::AlreadyRunning`] when called inside a
     /// running loop, and with [`RuntimeError::Io`] if the ring itself fails.
@@ -277,6 +281,11 @@ impl Runtime {
         let result = loop {
             if main.woken.swap(false, Ordering::AcqRel) {
                 if let Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+                    // As asyncio's loop stops only after the turn in which
+                    // the main coroutine ended, the tasks already queued
+                    // (say, woken by main's last step) get one more step.
+                    let queued = u32::try_from(handle.exec.ready_len()).unwrap_or(u32::MAX);
+                    handle.exec.run_batch(queued);
                     break Ok(v);
                 }
             }
