@@ -6,6 +6,7 @@ use std::future::Future;
 use std::ptr::NonNull;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::task::Waker;
 
 use slab::Slab;
 
@@ -24,6 +25,10 @@ pub(crate) struct Executor {
     closed: Cell<bool>,
     /// The loop's cross-thread half, closed at shutdown.
     shared: Arc<Shared>,
+    /// Futures of `TaskInfo::finished` waiting: (their token, the task's
+    /// id, their waker). Empty unless someone waits, so `complete` pays one
+    /// borrow.
+    done_waiters: RefCell<Vec<(u64, TaskId, Waker)>>,
 }
 
 /// Restores the current-task pointer when a poll ends, also by unwinding.
@@ -46,6 +51,7 @@ impl Executor {
             registry: RefCell::new(Slab::with_capacity(256)),
             current: Cell::new(None),
             closed: Cell::new(false),
+            done_waiters: RefCell::new(Vec::new()),
         }
     }
 
@@ -138,6 +144,7 @@ impl Executor {
             }
         };
         drop(entry);
+        self.wake_done_waiters(header.id);
         if prev & JOIN_HANDLE != 0 {
             // SAFETY: owner thread; the JoinHandle touches the slot only
             // while polled, never during this call.
@@ -209,6 +216,53 @@ impl Executor {
             .iter()
             .map(|(_, t)| task::info(t.header(), Some(t.ptr()) == current))
             .collect()
+    }
+
+    /// Whether the task `id` is alive on this loop.
+    pub(crate) fn is_live(&self, id: TaskId) -> bool {
+        self.registry
+            .borrow()
+            .iter()
+            .any(|(_, t)| t.header().id == id)
+    }
+
+    /// Registers (or updates) the waker of the `TaskInfo::finished` future
+    /// `token`, woken when the task `id` completes.
+    pub(crate) fn wait_done(&self, token: u64, id: TaskId, waker: &Waker) {
+        let mut waiters = self.done_waiters.borrow_mut();
+        match waiters.iter_mut().find(|(t, _, _)| *t == token) {
+            Some((_, _, w)) if w.will_wake(waker) => {}
+            Some((_, _, w)) => *w = waker.clone(),
+            None => waiters.push((token, id, waker.clone())),
+        }
+    }
+
+    /// Forgets the waker of the `TaskInfo::finished` future `token`.
+    pub(crate) fn forget_done(&self, token: u64) {
+        self.done_waiters
+            .borrow_mut()
+            .retain(|(t, _, _)| *t != token);
+    }
+
+    fn wake_done_waiters(&self, id: TaskId) {
+        let woken: Vec<Waker> = {
+            let mut waiters = self.done_waiters.borrow_mut();
+            if waiters.is_empty() {
+                return;
+            }
+            let mut woken = Vec::new();
+            waiters.retain(|(_, task, waker)| {
+                let done = *task == id;
+                if done {
+                    woken.push(waker.clone());
+                }
+                !done
+            });
+            woken
+        };
+        for waker in woken {
+            contain("a waker of TaskInfo::finished", || waker.wake());
+        }
     }
 
     pub(crate) fn live_tasks(&self) -> usize {

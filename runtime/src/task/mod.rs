@@ -64,6 +64,7 @@
 mod as_completed;
 mod builder;
 pub(crate) mod contain;
+mod done;
 mod finished;
 mod gather;
 mod group;
@@ -76,6 +77,7 @@ pub(crate) mod waker;
 
 pub use as_completed::{as_completed, AsCompleted};
 pub use builder::Builder;
+pub use done::TaskFinished;
 pub use finished::Finished;
 pub use gather::{
     gather_all, try_gather_all, GatherAll, GatherTuple, TryGatherAll, TryGatherTuple,
