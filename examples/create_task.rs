@@ -1,15 +1,18 @@
 //! Seed 000, "Creating Tasks": `create_task` is `ringio::spawn`. Two tasks
 //! sleeping 1 s and 2 s run side by side, so the program takes about 2 s
-//! (one second faster than `sequential`).
+//! (one second faster than `sequential`): the clock times printed are 2 s
+//! apart.
 //!
 //! ```text
-//! started
+//! started 15:43:30
 //! hello
 //! world
-//! finished after 2 s
+//! finished 15:43:32
 //! ```
 
-use std::time::{Duration, Instant};
+mod clock;
+
+use std::time::Duration;
 
 use ringio::time::sleep;
 
@@ -24,11 +27,10 @@ async fn main() -> Result<(), ringio::JoinError> {
     // The tasks start at the loop's next turn, while main goes on.
     let task1 = ringio::spawn(execute(1, "hello"));
     let task2 = ringio::spawn(execute(2, "world"));
-    let start = Instant::now();
-    println!("started");
-    // Wait until both tasks are completed (about 2 seconds).
+    println!("started {}", clock::strftime_x());
+    // Wait until both tasks are completed (should take around 2 seconds).
     task1.await?;
     task2.await?;
-    println!("finished after {:.0} s", start.elapsed().as_secs_f64());
+    println!("finished {}", clock::strftime_x());
     Ok(())
 }

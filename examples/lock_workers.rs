@@ -8,13 +8,12 @@
 //! Worker 2 released lock
 //! ```
 
-use std::rc::Rc;
 use std::time::Duration;
 
 use ringio::sync::Lock;
 use ringio::time::sleep;
 
-async fn worker(lock: Rc<Lock<()>>, n: u32) {
+async fn worker(lock: &Lock<()>, n: u32) {
     // `async with lock:` is a guard that unlocks when it goes out of scope.
     let _guard = lock.lock().await;
     println!("Worker {n} acquired lock");
@@ -22,13 +21,8 @@ async fn worker(lock: Rc<Lock<()>>, n: u32) {
     println!("Worker {n} released lock");
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    ringio::run(async {
-        let lock = Rc::new(Lock::new(()));
-        let w1 = ringio::spawn(worker(lock.clone(), 1));
-        let w2 = ringio::spawn(worker(lock.clone(), 2));
-        w1.await?;
-        w2.await?;
-        Ok(())
-    })?
+#[ringio::main]
+async fn main() {
+    let lock = Lock::new(());
+    ringio::gather!(worker(&lock, 1), worker(&lock, 2)).await;
 }

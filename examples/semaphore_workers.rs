@@ -10,13 +10,12 @@
 //! Worker 3 released semaphore
 //! ```
 
-use std::rc::Rc;
 use std::time::Duration;
 
 use ringio::sync::Semaphore;
 use ringio::time::sleep;
 
-async fn worker(semaphore: Rc<Semaphore>, n: u32) {
+async fn worker(semaphore: &Semaphore, n: u32) {
     // `async with semaphore:` is a permit, released when it goes out of scope.
     let _permit = semaphore.acquire().await;
     println!("Worker {n} acquired semaphore");
@@ -24,15 +23,14 @@ async fn worker(semaphore: Rc<Semaphore>, n: u32) {
     println!("Worker {n} released semaphore");
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    ringio::run(async {
-        let semaphore = Rc::new(Semaphore::new(2));
-        let workers: Vec<_> = (1..=3)
-            .map(|n| ringio::spawn(worker(semaphore.clone(), n)))
-            .collect();
-        for w in workers {
-            w.await?;
-        }
-        Ok(())
-    })?
+#[ringio::main]
+async fn main() {
+    // The seed's semaphore is a module global; here main owns it and lends it.
+    let semaphore = Semaphore::new(2);
+    ringio::gather!(
+        worker(&semaphore, 1),
+        worker(&semaphore, 2),
+        worker(&semaphore, 3)
+    )
+    .await;
 }
