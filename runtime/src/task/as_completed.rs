@@ -17,7 +17,7 @@ use super::{Finished, JoinHandle};
 /// [`AsCompleted::pending`] if they should stop. For a deadline, wrap each
 /// `next()` in [`time::timeout`](crate::time::timeout).
 ///
-/// order the tasks finish.
+/// Three tasks started in one order report in the order they finish:
 ///
 /// ```
 /// use std::time::Duration;

@@ -30,7 +30,8 @@ pub enum Either<L, R> {
 /// # }).unwrap();
 /// ```
 ///
-/// and drop (cancel) the others.
+/// For more than two futures, [`select!`](crate::select) and [`race`] run
+/// them all until the first finishes, and drop (cancel) the others.
 ///
 /// asyncio spells this `wait(..., return_when=FIRST_COMPLETED)` followed by
 /// cancelling the rest; in Rust, dropping a future cancels it, so the losers

@@ -19,14 +19,12 @@ use super::contain::call_catching;
 use super::{AbortHandle, Builder};
 use child::{run_child, Member};
 
-/// A group of tasks that succeed or fail together; see the
-/// [`TaskGroup`]. `E` is the error type the children and the body
+/// A group of tasks that succeed or fail together, as asyncio's
+/// `TaskGroup`. `E` is the error type the children and the body
 /// return.
 ///
 /// The value given to the body of [`TaskGroup::run`] is a handle to the
 /// group: clone it into children so that they can spawn siblings.
-///
-/// concurrency.
 ///
 /// [`TaskGroup::run`] runs a *body* that spawns *children* into the group,
 /// then waits for every child. The rules are asyncio's:
