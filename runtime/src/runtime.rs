@@ -22,9 +22,10 @@ use crate::task::{JoinHandle, TaskInfo};
 
 /// Runs `future` to completion on a new event loop, as `asyncio.run(main())`.
 ///
-/// When the future returns, the tasks still running are cancelled (dropped,
-/// their destructors run), in-flight I/O is cancelled and drained, and the
-/// loop closes. Calling `run` from inside a running loop returns
+/// When the future returns, the loop finishes that turn as asyncio's does
+/// (tasks already woken take their step), then the tasks still running are
+/// cancelled (dropped, their destructors run), in-flight I/O is cancelled
+/// and drained, and the loop closes. Calling `run` from inside a running loop returns
 /// [`RuntimeError::AlreadyRunning`] instead of deadlocking.
 ///
 /// ```
