@@ -17,7 +17,7 @@
 //! | `new_event_loop()`, `run_until_complete` | [`Runtime::new`], [`Runtime::block_on`] |
 //! | `create_task(coro, name=)` | [`spawn`], [`task::Builder`] |
 //! | `Task.cancel()`, `done()` | [`JoinHandle::abort`], [`JoinHandle::is_finished`] |
-//! | `current_task()`, `all_tasks()` | [`task::current_task`], [`task::all_tasks`] |
+//! | `current_task()`, `all_tasks()` | [`task::current_task`], [`task::all_tasks`], [`TaskInfo::finished`](task::TaskInfo::finished) |
 //! | `sleep(d)`, `sleep(0)` | [`time::sleep`], [`yield_now`] |
 //! | `gather(*aws)` | [`gather!`], [`gather_all`], [`try_gather!`], [`try_gather_all`] |
 //! | `wait(fs, return_when=)`, `as_completed` | [`wait`], [`ReturnWhen`], [`as_completed`] |
@@ -27,6 +27,7 @@
 //! | `wait_for(aw, t)` | [`time::timeout`] |
 //! | `call_soon`, `call_later`, `call_at` | [`call_soon`], [`call_later`], [`call_at`] |
 //! | `to_thread`, `run_in_executor` | [`spawn_blocking`] |
+//! | `Future()`: `set_result`, `set_exception`, `add_done_callback` | [`sync::oneshot`] |
 //! | `Queue`, `Lock`, `Event`, ... | [`sync`] |
 //! | `StreamReader`, `StreamWriter`, `open_connection`, `start_server`, ... | [`streams`], [`open_connection`], [`start_server`] |
 #![forbid(unsafe_code)]
