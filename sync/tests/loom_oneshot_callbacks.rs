@@ -19,7 +19,7 @@ fn a_callback_added_during_set_runs_exactly_once() {
         {
             let runs = runs.clone();
             rx.add_done_callback(move |outcome| {
-                assert_eq!(outcome, Outcome::Result);
+                assert_eq!(outcome, Outcome::Value);
                 runs.fetch_add(1, Ordering::SeqCst);
             });
         }

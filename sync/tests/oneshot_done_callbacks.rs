@@ -30,9 +30,9 @@ fn callbacks_run_once_in_registration_order_when_the_result_is_set() {
     assert!(entries(&log).is_empty(), "nothing runs before the outcome");
     tx.set("v").unwrap();
     let want = [
-        (1, Outcome::Result),
-        (2, Outcome::Result),
-        (3, Outcome::Result),
+        (1, Outcome::Value),
+        (2, Outcome::Value),
+        (3, Outcome::Value),
     ];
     assert_eq!(entries(&log), want);
     assert_eq!(rx.try_recv(), Ok("v"));
@@ -48,7 +48,7 @@ fn a_callback_added_after_completion_runs_at_once() {
     tx.set(1).unwrap();
     assert!(rx.is_done());
     rx.add_done_callback(recorder(&log, 1));
-    assert_eq!(entries(&log), [(1, Outcome::Result)]);
+    assert_eq!(entries(&log), [(1, Outcome::Value)]);
 }
 
 #[test]
@@ -112,9 +112,9 @@ fn a_callback_may_use_the_oneshot_and_one_it_adds_runs_after_the_others() {
     assert_eq!(
         entries(&log),
         [
-            (1, Outcome::Result),
-            (2, Outcome::Result),
-            (3, Outcome::Result)
+            (1, Outcome::Value),
+            (2, Outcome::Value),
+            (3, Outcome::Value)
         ]
     );
     drop(rx);
@@ -132,14 +132,14 @@ fn a_panicking_callback_does_not_stop_the_others() {
         caught.is_err(),
         "the panic reaches the code that set the result"
     );
-    assert_eq!(entries(&log), [(1, Outcome::Result), (3, Outcome::Result)]);
+    assert_eq!(entries(&log), [(1, Outcome::Value), (3, Outcome::Value)]);
     tx.add_done_callback(recorder(&log, 4));
     assert_eq!(
         entries(&log),
         [
-            (1, Outcome::Result),
-            (3, Outcome::Result),
-            (4, Outcome::Result)
+            (1, Outcome::Value),
+            (3, Outcome::Value),
+            (4, Outcome::Value)
         ],
         "after the panic, a late callback still runs at once"
     );

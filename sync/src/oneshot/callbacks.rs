@@ -17,8 +17,10 @@ use std::panic::{self, AssertUnwindSafe};
 /// `fut.cancelled()` or `fut.exception()`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    /// A result was set ([`Sender::set`](super::Sender::set)).
-    Result,
+    /// A result was set ([`Sender::set`](super::Sender::set); asyncio's
+    /// `set_result`). Named `Value`, not `Result`, so as not to shadow
+    /// `Result` in users' compiler messages.
+    Value,
     /// An error was set ([`Sender::set_exception`](super::Sender::set_exception)).
     Exception,
     /// Cancelled: by [`Sender::cancel`](super::Sender::cancel), or by the

@@ -71,7 +71,7 @@
 //!     tx.add_done_callback(move |outcome| seen.lock().unwrap().push((name, outcome)));
 //! }
 //! tx.set(42).unwrap();
-//! assert_eq!(*seen.lock().unwrap(), [("first", Outcome::Result), ("second", Outcome::Result)]);
+//! assert_eq!(*seen.lock().unwrap(), [("first", Outcome::Value), ("second", Outcome::Value)]);
 //! assert_eq!(rx.try_recv(), Ok(42));
 //! ```
 
@@ -175,7 +175,7 @@ impl<T, E> Sender<T, E> {
     /// Fails and gives `value` back if the future is already done, or if the
     /// receiver is gone.
     pub fn set(&self, value: T) -> Result<(), SetError<T>> {
-        self.complete(value, Value::Set, Outcome::Result)
+        self.complete(value, Value::Set, Outcome::Value)
     }
 
     /// Completes the future with `error` (asyncio's `set_exception`): the
