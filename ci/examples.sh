@@ -16,6 +16,8 @@ sequential 2.9 3.9
 gather_three 2.9 3.9
 sleep_loop 4.9 5.9
 key_functions 4.9 5.9
+subprocess_lines 1.4 2.9
+subprocess_communicate 0.9 1.9
 "
 
 cargo build --quiet --examples

@@ -44,6 +44,7 @@ pub use ringio_runtime::{
 pub use ringio_runtime::{fs, net, process, signal};
 pub use ringio_runtime::{gather, select, try_gather};
 pub use ringio_streams as streams;
+pub use ringio_streams::{create_subprocess_exec, create_subprocess_shell};
 pub use ringio_streams::{open_connection, open_unix_connection, start_server, start_unix_server};
 pub use ringio_sync as sync;
 

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use bytes::{Bytes, BytesMut};
 use ringio_runtime::net::{tcp, unix};
+use ringio_runtime::pipe::PipeReader;
 
 use crate::error::{InvalidLimit, ReadError};
 use crate::source::{Feeder, Source};
@@ -94,6 +95,13 @@ impl StreamReader {
         limit: usize,
     ) -> Result<StreamReader, InvalidLimit> {
         Self::with_source(Source::Unix(half), limit)
+    }
+
+    /// A reader over the read end of a pipe (a child process's stdout or
+    /// stderr, see [`subprocess`](crate::subprocess)). A `limit` of 0 is
+    /// rejected.
+    pub fn from_pipe(pipe: PipeReader, limit: usize) -> Result<StreamReader, InvalidLimit> {
+        Self::with_source(Source::Pipe(pipe), limit)
     }
 
     /// A reader fed by hand through the returned [`Feeder`] (asyncio's

@@ -1,5 +1,6 @@
 //! Where a [`StreamReader`](crate::StreamReader) gets its bytes: a TCP or
-//! Unix socket's read half, or a [`Feeder`] (asyncio's `feed_data`).
+//! Unix socket's read half, the read end of a pipe (a child's stdout or
+//! stderr), or a [`Feeder`] (asyncio's `feed_data`).
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -11,8 +12,15 @@ use std::task::{Poll, Waker};
 
 use bytes::{Bytes, BytesMut};
 use ringio_runtime::net::{tcp, unix};
+use ringio_runtime::pipe::PipeReader;
 
 use crate::error::WriteError;
+
+/// The most one receive from a pipe takes: a pipe's default capacity, so
+/// one read empties a full pipe. The read owns a buffer of this size while
+/// it waits (a pipe read takes its buffer up front; the socket reads pick
+/// one from the loop's pool only when data arrives).
+pub(crate) const PIPE_READ_CHUNK: usize = 64 * 1024;
 
 /// The transport under a reader. An enum rather than a trait object: a
 /// read is one match, not a boxed future.
@@ -20,6 +28,7 @@ use crate::error::WriteError;
 pub(crate) enum Source {
     Tcp(tcp::OwnedReadHalf),
     Unix(unix::OwnedReadHalf),
+    Pipe(PipeReader),
     Feed(Rc<RefCell<FeedState>>),
 }
 
@@ -30,6 +39,20 @@ impl Source {
         match self {
             Source::Tcp(s) => s.read_buf(dst).await,
             Source::Unix(s) => s.read_buf(dst).await,
+            Source::Pipe(p) => {
+                // The pipe keeps the bytes of a read dropped after the
+                // kernel filled it (its stash) and returns them first next
+                // time, so dropping this future loses nothing; `dst` is only
+                // touched once the read is back.
+                let (res, chunk) = p.read(BytesMut::with_capacity(PIPE_READ_CHUNK)).await;
+                let n = res?;
+                if dst.is_empty() {
+                    *dst = chunk;
+                } else {
+                    dst.extend_from_slice(&chunk);
+                }
+                Ok(n)
+            }
             Source::Feed(f) => {
                 poll_fn(|cx| {
                     let mut st = f.borrow_mut();
@@ -66,7 +89,7 @@ impl Source {
                 let st = f.borrow();
                 st.eof && st.chunks.is_empty() && st.error.is_none()
             }
-            Source::Tcp(_) | Source::Unix(_) => false,
+            Source::Tcp(_) | Source::Unix(_) | Source::Pipe(_) => false,
         }
     }
 }
