@@ -6,6 +6,7 @@
 //! | `create_subprocess_exec(prog, *args, stdin=, stdout=, stderr=, limit=)` | [`create_subprocess_exec`] with [`ProcessOptions`] |
 //! | `create_subprocess_shell(cmd, ...)` | [`create_subprocess_shell`] |
 //! | `PIPE`, `DEVNULL`, `None` | [`Redirect::Piped`], [`Redirect::Null`], [`Redirect::Inherit`] |
+//! | `stderr=STDOUT` | [`ProcessOptions::stderr_to_stdout`] |
 //! | `Process.stdin` / `.stdout` / `.stderr` | [`Process::stdin`] ([`StreamWriter`](crate::StreamWriter)), [`Process::stdout`], [`Process::stderr`] ([`StreamReader`](crate::StreamReader)) |
 //! | `Process.communicate(input)` | [`Process::communicate`] -> [`ProcessOutput`] |
 //! | `wait()`, `returncode`, `pid` | [`Process::wait`], [`Process::returncode`], [`Process::pid`] |

@@ -57,6 +57,8 @@ pub struct ProcessOptions {
     pub(crate) stdin: Option<Redirect>,
     pub(crate) stdout: Option<Redirect>,
     pub(crate) stderr: Option<Redirect>,
+    /// stderr goes where stdout goes (asyncio's `stderr=STDOUT`).
+    pub(crate) stderr_to_stdout: bool,
     pub(crate) streams: StreamOptions,
 }
 
@@ -89,9 +91,24 @@ impl ProcessOptions {
         self
     }
 
-    /// Where the child's stderr goes.
+    /// Where the child's stderr goes. Undoes
+    /// [`stderr_to_stdout`](ProcessOptions::stderr_to_stdout).
     pub fn stderr(mut self, r: Redirect) -> Self {
         self.stderr = Some(r);
+        self.stderr_to_stdout = false;
+        self
+    }
+
+    /// The child's stderr goes where its stdout goes (asyncio's
+    /// `stderr=STDOUT`): with a piped stdout, both arrive interleaved in
+    /// [`Process::stdout`](crate::subprocess::Process::stdout) and
+    /// [`Process::stderr`](crate::subprocess::Process::stderr) is `None`.
+    /// Where stdout goes is what [`stdout`](ProcessOptions::stdout) says
+    /// (inherited when unset, whatever a [`Command`](ringio_runtime::process::Command)
+    /// given to [`Process::spawn`](crate::subprocess::Process::spawn) had).
+    pub fn stderr_to_stdout(mut self) -> Self {
+        self.stderr = None;
+        self.stderr_to_stdout = true;
         self
     }
 

@@ -2,14 +2,15 @@
 //! `asyncio.subprocess.Process`).
 
 use std::io;
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::process::ExitStatusExt;
 
-use ringio_runtime::pipe::PipeReader;
-use ringio_runtime::process::{Child, Command, ExitStatus};
+use ringio_runtime::pipe::{pipe_fds, PipeReader};
+use ringio_runtime::process::{Child, Command, ExitStatus, Stdio};
 use ringio_runtime::signal::SignalKind;
 
 use super::error::SpawnError;
-use super::options::ProcessOptions;
+use super::options::{ProcessOptions, Redirect};
 use crate::connect::StreamOptions;
 use crate::reader::StreamReader;
 use crate::writer::StreamWriter;
@@ -69,6 +70,9 @@ impl Process {
     /// .unwrap();
     /// ```
     pub fn spawn(command: &mut Command, options: ProcessOptions) -> Result<Process, SpawnError> {
+        let failed = |command: &Command, e| {
+            SpawnError::new(command.get_program(), command.get_current_dir(), e)
+        };
         if let Some(r) = options.stdin {
             command.stdin(r);
         }
@@ -78,11 +82,28 @@ impl Process {
         if let Some(r) = options.stderr {
             command.stderr(r);
         }
-        let child = command
-            .spawn()
-            .map_err(|e| SpawnError::new(command.get_program(), command.get_current_dir(), e))?;
-        Process::from_child(child, options.streams)
-            .map_err(|e| SpawnError::new(command.get_program(), None, e))
+        let joined = if options.stderr_to_stdout {
+            join_stderr_to_stdout(command, options.stdout).map_err(|e| failed(command, e))?
+        } else {
+            None
+        };
+        let spawned = command.spawn();
+        if joined.is_some() {
+            // The Command holds the joined pipe's write end: while it does,
+            // the reader would never see end of stream. The pipe belongs to
+            // the Process; the Command is left with both streams piped.
+            command.stdout(Stdio::piped());
+            command.stderr(Stdio::piped());
+        }
+        let child = spawned.map_err(|e| failed(command, e))?;
+        let mut process =
+            Process::from_child(child, options.streams).map_err(|e| failed(command, e))?;
+        if let Some(read_end) = joined {
+            let reader = StreamReader::from_pipe(read_end.into(), options.get_limit())
+                .map_err(|e| failed(command, e.into()))?;
+            process.stdout = Some(reader);
+        }
+        Ok(process)
     }
 
     /// Wraps a [`Child`] started with [`Command::spawn`]: its piped stdio
@@ -158,6 +179,33 @@ impl Process {
     /// Does nothing once the child was reaped.
     pub fn send_signal(&mut self, signal: i32) -> io::Result<()> {
         self.child.send_signal(signal)
+    }
+}
+
+/// Points `command`'s stderr where its stdout goes (`stdout`, inherited
+/// when unset); returns the read end of a pipe made for both when stdout
+/// is piped.
+fn join_stderr_to_stdout(
+    command: &mut Command,
+    stdout: Option<Redirect>,
+) -> io::Result<Option<OwnedFd>> {
+    match stdout.unwrap_or(Redirect::Inherit) {
+        Redirect::Piped => {
+            let (read_end, write_end) = pipe_fds()?;
+            command.stdout(Stdio::from(write_end.try_clone()?));
+            command.stderr(Stdio::from(write_end));
+            Ok(Some(read_end))
+        }
+        Redirect::Null => {
+            command.stdout(Stdio::null());
+            command.stderr(Stdio::null());
+            Ok(None)
+        }
+        Redirect::Inherit => {
+            command.stdout(Stdio::inherit());
+            command.stderr(Stdio::from(io::stdout().as_fd().try_clone_to_owned()?));
+            Ok(None)
+        }
     }
 }
 
