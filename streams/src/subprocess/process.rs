@@ -42,7 +42,7 @@ pub struct Process {
     pub stdout: Option<StreamReader>,
     /// The child's stderr, when piped.
     pub stderr: Option<StreamReader>,
-    pub(crate) child: Child,
+    pub(super) child: Child,
     pid: u32,
 }
 
@@ -109,7 +109,8 @@ impl Process {
     /// Wraps a [`Child`] started with [`Command::spawn`]: its piped stdio
     /// become streams (the readers with the limit of `options`). Fails
     /// with `InvalidInput` when the child was already reaped (waited for),
-    /// and when no ringio loop runs on this thread.
+    /// and when the stdin writer's sending task cannot start (no ringio
+    /// loop runs on this thread).
     pub fn from_child(mut child: Child, options: StreamOptions) -> io::Result<Process> {
         let Some(pid) = child.id() else {
             return Err(io::Error::new(
