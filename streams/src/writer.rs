@@ -286,9 +286,12 @@ impl StreamWriter {
     /// A writer over the write end of a pipe (a child process's stdin, see
     /// [`subprocess`](crate::subprocess)). [`close`](StreamWriter::close) and
     /// [`write_eof`](StreamWriter::write_eof) close the pipe once the queued
-    /// data is written, so the reader sees end of stream; a reader that is
-    /// gone (a child that exited) makes the writer's connection lost
-    /// (`BrokenPipe`). Fails when no ringio loop runs on this thread.
+    /// data is written, so the reader sees end of stream. A reader that is
+    /// gone (a child that exited) makes the writer's connection lost:
+    /// `drain` and later writes fail with [`WriteError::ConnectionLost`]
+    /// naming the broken pipe (a Rust program ignores `SIGPIPE` unless it
+    /// opts out, so the write fails instead of killing the process). Fails
+    /// when no ringio loop runs on this thread.
     pub fn from_pipe(pipe: PipeWriter) -> io::Result<StreamWriter> {
         Self::with_sink(Sink::Pipe(RefCell::new(Some(Rc::new(pipe)))))
     }
