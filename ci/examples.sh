@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Runs every example whose doc comment shows its output in a ```text block,
 # and checks the output line by line (a line of the block may use * as a
-# wildcard). Examples without a ```text block (servers that run forever)
-# are built only. Then runs ci/seeds.sh (the seed programs' examples).
+# wildcard). Examples listed in TIMING below must also finish within bounds.
+# Examples without a ```text block (servers that run forever) are built
+# only. Then runs ci/seeds.sh (the seed programs' examples).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Examples of the seed programs (those with examples/expected/<name>.txt)
 # are checked by ci/seeds.sh instead, against the seed's own output and
 # with their timing, and run once only.
+
+# name min_seconds max_seconds: examples whose timing is their point.
+TIMING="
+subprocess_lines 1.4 2.9
+subprocess_communicate 0.9 1.9
+"
 
 cargo build --quiet --examples
 pass=0
@@ -33,6 +40,13 @@ for src in examples/*.rs; do
     # shellcheck disable=SC2053
     [[ "${got[$i]:-}" == $pat ]] || ok=0
   done
+  bounds=$(echo "$TIMING" | awk -v n="$name" '$1 == n {print $2, $3}')
+  if [ -n "$bounds" ]; then
+    read -r lo hi <<<"$bounds"
+    if awk -v t="$took" -v lo="$lo" -v hi="$hi" 'BEGIN {exit !(t < lo || t > hi)}'; then
+      echo "FAIL $name: took ${took}s, expected between ${lo}s and ${hi}s"; ok=0
+    fi
+  fi
   if [ $ok = 1 ]; then
     echo "ok   $name (${took}s)"; pass=$((pass+1))
   else

@@ -46,6 +46,7 @@ pub use ringio_runtime::{fs, net, process, signal};
 pub use ringio_runtime::{gather, select, try_gather};
 #[doc(inline)]
 pub use ringio_streams as streams;
+pub use ringio_streams::{create_subprocess_exec, create_subprocess_shell};
 pub use ringio_streams::{open_connection, open_unix_connection, start_server, start_unix_server};
 #[doc(inline)]
 pub use ringio_sync as sync;

@@ -14,7 +14,7 @@
 //! ```
 
 use std::io;
-use std::os::fd::{AsRawFd, IntoRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
 use std::rc::Rc;
 
 use crate::buf::{self, IoBuf, IoBufMut};
@@ -29,17 +29,21 @@ use crate::stash::StreamStash;
 /// Creates a pipe (close-on-exec): bytes written to the writer are read
 /// from the reader.
 pub fn pipe() -> io::Result<(PipeReader, PipeWriter)> {
+    let (r, w) = pipe_fds()?;
+    Ok((PipeReader::from_owned_fd(r), PipeWriter::from_owned_fd(w)))
+}
+
+/// Creates a pipe (close-on-exec) as two plain fds, `(read end, write
+/// end)`: for an end to hand to a child process (`Stdio::from(fd)`), such
+/// as one write end given as both a child's stdout and its stderr.
+pub fn pipe_fds() -> io::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [0 as libc::c_int; 2];
     // SAFETY: `fds` is a valid array of two ints for pipe2 to fill.
     if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } < 0 {
         return Err(io::Error::last_os_error());
     }
-    Ok((
-        PipeReader::from_raw(fds[0]),
-        PipeWriter {
-            fd: RingFd::new(fds[1]),
-        },
-    ))
+    // SAFETY: pipe2 succeeded: both fds are open and owned by nothing else.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
 
 /// The read end of a pipe (also a child's stdout and stderr).

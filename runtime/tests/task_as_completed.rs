@@ -8,8 +8,10 @@ use ringio_runtime::{run, spawn};
 
 #[test]
 fn yields_in_completion_order_with_indices() {
+    // Deadlines 100 ms apart: a loaded machine can stall the loop between
+    // two spawns for tens of milliseconds, which reordered 10 ms steps.
     run(async {
-        let tasks: Vec<_> = [40u64, 10, 30, 20]
+        let tasks: Vec<_> = [400u64, 100, 300, 200]
             .into_iter()
             .map(|ms| {
                 spawn(async move {
@@ -24,7 +26,7 @@ fn yields_in_completion_order_with_indices() {
         while let Some(f) = it.next().await {
             seen.push((f.index, f.result.unwrap()));
         }
-        assert_eq!(seen, [(1, 10), (3, 20), (2, 30), (0, 40)]);
+        assert_eq!(seen, [(1, 100), (3, 200), (2, 300), (0, 400)]);
         assert!(it.is_empty());
         assert!(it.next().await.is_none());
     })

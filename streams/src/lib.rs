@@ -10,6 +10,7 @@
 //! | `StreamWriter`: `write`, `writelines`, `drain`, `close`, `wait_closed`, `write_eof` | [`StreamWriter`] |
 //! | `Server`: `serve_forever`, `close`, `wait_closed`, `is_serving` | [`Server`], [`UnixServer`] |
 //! | `IncompleteReadError`, `LimitOverrunError` | [`ReadError::IncompleteRead`], [`ReadError::LimitOverrun`] |
+//! | `create_subprocess_exec`, `create_subprocess_shell`, `Process.communicate` | [`create_subprocess_exec`], [`create_subprocess_shell`], [`subprocess::Process`] |
 //!
 //! The semantics are asyncio's: a reader buffers and its limit (64 KiB by
 //! default) bounds `readline`/`readuntil`; `write` never waits and `drain`
@@ -18,7 +19,8 @@
 //! results instead of exceptions ([`ReadError`], [`WriteError`],
 //! [`InvalidLimit`]), reads that return `bytes::Bytes` cut from the
 //! reader's buffer without copying, and cancellation by dropping: a read
-//! dropped while it waits (a timeout) loses no byte.
+//! dropped while it waits (a timeout) loses no byte. A child process's
+//! pipes are streams too: see [`subprocess`].
 //!
 //! An echo server and a client, in one program:
 //!
@@ -54,7 +56,7 @@
 //!
 //! # Dependencies
 //!
-//! `ringio-runtime` (the sockets), `bytes` (the buffers) and `tracing`
+//! `ringio-runtime` (the sockets, pipes and child processes), `bytes` (the buffers) and `tracing`
 //! (where a server reports a failed handler). No `unsafe` code.
 #![forbid(unsafe_code)]
 
@@ -62,7 +64,9 @@ mod connect;
 mod error;
 mod reader;
 mod server;
+mod sink;
 mod source;
+pub mod subprocess;
 mod write_data;
 mod writer;
 
@@ -82,5 +86,6 @@ pub use server::{
     Server, ServerOptions, UnixServer,
 };
 pub use source::Feeder;
+pub use subprocess::{create_subprocess_exec, create_subprocess_shell};
 pub use write_data::WriteData;
 pub use writer::{StreamWriter, DEFAULT_HIGH_WATER, DEFAULT_LOW_WATER};

@@ -6,9 +6,10 @@ use std::rc::Rc;
 
 use bytes::{Bytes, BytesMut};
 use ringio_runtime::net::{tcp, unix};
+use ringio_runtime::pipe::PipeReader;
 
 use crate::error::{InvalidLimit, ReadError};
-use crate::source::{Feeder, Source};
+use crate::source::{Feeder, PipeSource, Source};
 use crate::writer::Shared as WriterShared;
 
 /// The default limit of a reader: 64 KiB, as asyncio's `_DEFAULT_LIMIT`.
@@ -94,6 +95,13 @@ impl StreamReader {
         limit: usize,
     ) -> Result<StreamReader, InvalidLimit> {
         Self::with_source(Source::Unix(half), limit)
+    }
+
+    /// A reader over the read end of a pipe (a child process's stdout or
+    /// stderr, see [`subprocess`](crate::subprocess)). A `limit` of 0 is
+    /// rejected.
+    pub fn from_pipe(pipe: PipeReader, limit: usize) -> Result<StreamReader, InvalidLimit> {
+        Self::with_source(Source::Pipe(PipeSource::new(pipe)), limit)
     }
 
     /// A reader fed by hand through the returned [`Feeder`] (asyncio's

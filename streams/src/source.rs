@@ -1,5 +1,6 @@
 //! Where a [`StreamReader`](crate::StreamReader) gets its bytes: a TCP or
-//! Unix socket's read half, or a [`Feeder`] (asyncio's `feed_data`).
+//! Unix socket's read half, the read end of a pipe (a child's stdout or
+//! stderr), or a [`Feeder`] (asyncio's `feed_data`).
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -11,8 +12,13 @@ use std::task::{Poll, Waker};
 
 use bytes::{Bytes, BytesMut};
 use ringio_runtime::net::{tcp, unix};
+use ringio_runtime::pipe::PipeReader;
 
 use crate::error::WriteError;
+
+/// The most one receive from a pipe takes: a pipe's default capacity, so
+/// one read empties a full pipe.
+const PIPE_READ_CHUNK: usize = 64 * 1024;
 
 /// The transport under a reader. An enum rather than a trait object: a
 /// read is one match, not a boxed future.
@@ -20,6 +26,7 @@ use crate::error::WriteError;
 pub(crate) enum Source {
     Tcp(tcp::OwnedReadHalf),
     Unix(unix::OwnedReadHalf),
+    Pipe(PipeSource),
     Feed(Rc<RefCell<FeedState>>),
 }
 
@@ -30,6 +37,7 @@ impl Source {
         match self {
             Source::Tcp(s) => s.read_buf(dst).await,
             Source::Unix(s) => s.read_buf(dst).await,
+            Source::Pipe(p) => p.read_buf(dst).await,
             Source::Feed(f) => {
                 poll_fn(|cx| {
                     let mut st = f.borrow_mut();
@@ -66,8 +74,51 @@ impl Source {
                 let st = f.borrow();
                 st.eof && st.chunks.is_empty() && st.error.is_none()
             }
-            Source::Tcp(_) | Source::Unix(_) => false,
+            Source::Tcp(_) | Source::Unix(_) | Source::Pipe(_) => false,
         }
+    }
+}
+
+/// The read end of a pipe, with the buffer its reads fill.
+///
+/// A pipe read takes its buffer up front (the socket reads pick one from
+/// the loop's pool only when data arrives), so one scratch buffer of
+/// [`PIPE_READ_CHUNK`] bytes is reused from read to read and what a read
+/// got is copied into the reader's buffer. Copying, rather than handing
+/// the scratch buffer over, keeps what the reader hands out small: a
+/// 10-byte line kept by the caller pins 10 bytes' worth of allocation,
+/// not 64 KiB.
+#[derive(Debug)]
+pub(crate) struct PipeSource {
+    pipe: PipeReader,
+    /// `None` while a read holds it (or after a dropped read took it).
+    scratch: RefCell<Option<BytesMut>>,
+}
+
+impl PipeSource {
+    pub(crate) fn new(pipe: PipeReader) -> PipeSource {
+        PipeSource {
+            pipe,
+            scratch: RefCell::new(None),
+        }
+    }
+
+    /// Appends what the pipe holds next to `dst`; `Ok(0)` at end of
+    /// stream. The pipe keeps the bytes of a read dropped after the kernel
+    /// filled it (its stash) and returns them first next time, so dropping
+    /// this future loses nothing; `dst` is only touched once the read is
+    /// back.
+    async fn read_buf(&self, dst: &mut BytesMut) -> io::Result<usize> {
+        let taken = self.scratch.borrow_mut().take();
+        let mut buf = taken.unwrap_or_else(|| BytesMut::with_capacity(PIPE_READ_CHUNK));
+        buf.clear();
+        let (res, mut buf) = self.pipe.read(buf).await;
+        if res.is_ok() {
+            dst.extend_from_slice(&buf);
+        }
+        buf.clear();
+        *self.scratch.borrow_mut() = Some(buf);
+        res
     }
 }
 

@@ -19,8 +19,10 @@ use std::task::{Context, Poll, Waker};
 
 use bytes::{Buf, Bytes};
 use ringio_runtime::net::{tcp, unix};
+use ringio_runtime::pipe::PipeWriter;
 
 use crate::error::{connection_lost, InvalidLimit, WriteError};
+use crate::sink::Sink;
 use crate::write_data::WriteData;
 
 /// The default high-water mark: `drain` waits while more than this is
@@ -31,39 +33,6 @@ pub const DEFAULT_HIGH_WATER: usize = 64 * 1024;
 pub const DEFAULT_LOW_WATER: usize = 16 * 1024;
 /// The most chunks sent by one gathered write.
 const MAX_BATCH: usize = 256;
-
-/// The transport under a writer.
-#[derive(Debug)]
-enum Sink {
-    Tcp(tcp::OwnedWriteHalf),
-    Unix(unix::OwnedWriteHalf),
-}
-
-impl Sink {
-    async fn send(&self, mut batch: Vec<Bytes>) -> (io::Result<usize>, Vec<Bytes>) {
-        if batch.len() == 1 {
-            if let Some(one) = batch.pop() {
-                let (res, one) = match self {
-                    Sink::Tcp(s) => s.write(one).await,
-                    Sink::Unix(s) => s.write(one).await,
-                };
-                batch.push(one);
-                return (res, batch);
-            }
-        }
-        match self {
-            Sink::Tcp(s) => s.writev(batch).await,
-            Sink::Unix(s) => s.writev(batch).await,
-        }
-    }
-
-    async fn shutdown(&self) -> io::Result<()> {
-        match self {
-            Sink::Tcp(s) => s.shutdown().await,
-            Sink::Unix(s) => s.shutdown().await,
-        }
-    }
-}
 
 #[derive(Debug)]
 struct State {
@@ -190,7 +159,7 @@ async fn flush(shared: Rc<Shared>) {
             Step::Send => {
                 let (res, mut back) = shared.sink.send(std::mem::take(&mut batch)).await;
                 match res {
-                    Ok(0) => shared.connection_lost("the socket accepted no bytes"),
+                    Ok(0) => shared.connection_lost("the transport accepted no bytes"),
                     Ok(n) => shared.sent(n, &mut back),
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => shared.sent(0, &mut back),
                     Err(e) => shared.connection_lost(&e.to_string()),
@@ -312,6 +281,19 @@ impl StreamWriter {
     /// loop runs on this thread.
     pub fn from_unix(half: unix::OwnedWriteHalf) -> io::Result<StreamWriter> {
         Self::with_sink(Sink::Unix(half))
+    }
+
+    /// A writer over the write end of a pipe (a child process's stdin, see
+    /// [`subprocess`](crate::subprocess)). [`close`](StreamWriter::close) and
+    /// [`write_eof`](StreamWriter::write_eof) close the pipe once the queued
+    /// data is written, so the reader sees end of stream. A reader that is
+    /// gone (a child that exited) makes the writer's connection lost:
+    /// `drain` and later writes fail with [`WriteError::ConnectionLost`]
+    /// naming the broken pipe (a Rust program ignores `SIGPIPE` unless it
+    /// opts out, so the write fails instead of killing the process). Fails
+    /// when no ringio loop runs on this thread.
+    pub fn from_pipe(pipe: PipeWriter) -> io::Result<StreamWriter> {
+        Self::with_sink(Sink::Pipe(RefCell::new(Some(Rc::new(pipe)))))
     }
 
     pub(crate) fn shared(&self) -> Rc<Shared> {
@@ -484,57 +466,59 @@ impl StreamWriter {
     }
 
     /// Whether [`write_eof`](StreamWriter::write_eof) is supported: always,
-    /// for TCP and Unix streams.
+    /// for TCP and Unix streams and pipes.
     pub fn can_write_eof(&self) -> bool {
         true
     }
 
-    /// The peer's address, for a TCP connection. A Unix connection gives
-    /// an `Unsupported` error: see
-    /// [`unix_peer_addr`](StreamWriter::unix_peer_addr).
+    /// The peer's address, for a TCP connection. A Unix connection or a
+    /// pipe gives an `Unsupported` error (for Unix, see
+    /// [`unix_peer_addr`](StreamWriter::unix_peer_addr)).
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         match &self.shared.sink {
             Sink::Tcp(s) => s.peer_addr(),
-            Sink::Unix(_) => Err(not_tcp()),
+            other => Err(no_address(other)),
         }
     }
 
-    /// This end's address, for a TCP connection (`Unsupported` for Unix:
-    /// see [`unix_local_addr`](StreamWriter::unix_local_addr)).
+    /// This end's address, for a TCP connection (`Unsupported` otherwise:
+    /// for Unix see [`unix_local_addr`](StreamWriter::unix_local_addr)).
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         match &self.shared.sink {
             Sink::Tcp(s) => s.local_addr(),
-            Sink::Unix(_) => Err(not_tcp()),
+            other => Err(no_address(other)),
         }
     }
 
-    /// The peer's address, for a Unix connection (`Unsupported` for TCP).
+    /// The peer's address, for a Unix connection (`Unsupported` for TCP
+    /// and pipes).
     pub fn unix_peer_addr(&self) -> io::Result<std::os::unix::net::SocketAddr> {
         match &self.shared.sink {
             Sink::Unix(s) => s.peer_addr(),
-            Sink::Tcp(_) => Err(not_unix()),
+            other => Err(no_address(other)),
         }
     }
 
-    /// This end's address, for a Unix connection (`Unsupported` for TCP).
+    /// This end's address, for a Unix connection (`Unsupported` for TCP
+    /// and pipes).
     pub fn unix_local_addr(&self) -> io::Result<std::os::unix::net::SocketAddr> {
         match &self.shared.sink {
             Sink::Unix(s) => s.local_addr(),
-            Sink::Tcp(_) => Err(not_unix()),
+            other => Err(no_address(other)),
         }
     }
 }
 
-fn not_tcp() -> io::Error {
+/// The error of an address asked of the wrong kind of transport; it says
+/// which methods fit this one.
+fn no_address(sink: &Sink) -> io::Error {
+    let hint = match sink {
+        Sink::Tcp(_) => ": use peer_addr() / local_addr()",
+        Sink::Unix(_) => ": use unix_peer_addr() / unix_local_addr()",
+        Sink::Pipe(_) => ", which has no address",
+    };
     io::Error::new(
         io::ErrorKind::Unsupported,
-        "this is a Unix stream: use unix_peer_addr() / unix_local_addr()",
-    )
-}
-
-fn not_unix() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::Unsupported,
-        "this is a TCP stream: use peer_addr() / local_addr()",
+        format!("this writer is over {}{hint}", sink.kind()),
     )
 }

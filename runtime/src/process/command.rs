@@ -31,6 +31,17 @@ impl Command {
         }
     }
 
+    /// The program this command runs, as given to [`Command::new`].
+    pub fn get_program(&self) -> &OsStr {
+        self.inner.get_program()
+    }
+
+    /// The working directory set with
+    /// [`current_dir`](Command::current_dir), if any.
+    pub fn get_current_dir(&self) -> Option<&Path> {
+        self.inner.get_current_dir()
+    }
+
     /// Adds an argument.
     pub fn arg<S: AsRef<OsStr>>(&mut self, arg: S) -> &mut Command {
         self.inner.arg(arg);

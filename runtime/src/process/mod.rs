@@ -10,6 +10,10 @@
 //! a task on the loop that waits for it; if the loop shuts down first, a
 //! thread waits for it instead. No zombie is left behind.
 //!
+//! For a child's pipes as asyncio's streams (`readline`, `readuntil`,
+//! `drain`, `communicate`), see `ringio::streams::subprocess` (the
+//! `ringio-streams` crate): it wraps a [`Child`] started here.
+//!
 //! ```
 //! use ringio::process::Command;
 //!
