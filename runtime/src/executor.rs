@@ -3,16 +3,18 @@
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::future::Future;
+use std::panic::Location;
 use std::ptr::NonNull;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Instant;
 
 use slab::Slab;
 
 use crate::shared::Shared;
 use crate::task::contain::contain;
-use crate::task::raw::{self, Header, TaskRef, CANCELLED, COMPLETE, JOIN_HANDLE, SCHEDULED};
-use crate::task::{self, JoinHandle, TaskId, TaskInfo};
+use crate::task::raw::{self, Birth, Header, TaskRef, CANCELLED, COMPLETE, JOIN_HANDLE, SCHEDULED};
+use crate::task::{self, JoinHandle, TaskId, TaskIdentity, TaskInfo};
 
 pub(crate) struct Executor {
     queue: RefCell<VecDeque<TaskRef>>,
@@ -24,6 +26,9 @@ pub(crate) struct Executor {
     closed: Cell<bool>,
     /// The loop's cross-thread half, closed at shutdown.
     shared: Arc<Shared>,
+    /// The loop's coarse clock: the time of its last park (or start),
+    /// the birth time of tasks spawned until the next (ages are "at least").
+    pub(crate) clock: Cell<Instant>,
 }
 
 /// Restores the current-task pointer when a poll ends, also by unwinding.
@@ -46,6 +51,7 @@ impl Executor {
             registry: RefCell::new(Slab::with_capacity(256)),
             current: Cell::new(None),
             closed: Cell::new(false),
+            clock: Cell::new(Instant::now()),
         }
     }
 
@@ -57,13 +63,33 @@ impl Executor {
         !self.queue.borrow().is_empty()
     }
 
+    /// Spawns `future`; the caller's location is its spawn location.
+    #[track_caller]
+    #[allow(dead_code)]
     pub(crate) fn spawn<F: Future + 'static>(
         &self,
         shared: &Arc<Shared>,
         future: F,
         name: Option<Box<str>>,
     ) -> JoinHandle<F::Output> {
-        let ptr = raw::allocate(future, TaskId::next(), name, shared.clone());
+        self.spawn_at(shared, future, name, Location::caller())
+    }
+
+    /// Spawns `future`, spawned at `location`.
+    pub(crate) fn spawn_at<F: Future + 'static>(
+        &self,
+        shared: &Arc<Shared>,
+        future: F,
+        name: Option<Box<str>>,
+        location: &'static Location<'static>,
+    ) -> JoinHandle<F::Output> {
+        let birth = Birth {
+            id: TaskId::next(),
+            name,
+            location,
+            spawned: self.clock.get(),
+        };
+        let ptr = raw::allocate(future, birth, shared.clone());
         // SAFETY: `allocate` made three references: one for each of these.
         let (reg, queued, handle) = unsafe {
             (
@@ -195,6 +221,13 @@ impl Executor {
         // SAFETY: the task being polled is alive (its queue entry is held by
         // `run` for the duration of the poll).
         Some(task::info(unsafe { ptr.as_ref() }, true))
+    }
+
+    /// The identity of the task being polled.
+    pub(crate) fn current_identity(&self) -> Option<TaskIdentity> {
+        let ptr = self.current.get()?;
+        // SAFETY: as in current_info.
+        Some(TaskIdentity::of(unsafe { ptr.as_ref() }))
     }
 
     pub(crate) fn all_info(&self) -> Vec<TaskInfo> {

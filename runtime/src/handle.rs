@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::io;
+use std::panic::Location;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::Waker;
@@ -54,12 +55,23 @@ impl Handle {
         }
     }
 
+    #[track_caller]
     pub(crate) fn spawn<F: Future + 'static>(
         &self,
         future: F,
         name: Option<Box<str>>,
     ) -> JoinHandle<F::Output> {
-        self.exec.spawn(&self.shared, future, name)
+        self.spawn_at(future, name, Location::caller())
+    }
+
+    /// As `spawn`, with the spawn location given.
+    pub(crate) fn spawn_at<F: Future + 'static>(
+        &self,
+        future: F,
+        name: Option<Box<str>>,
+        location: &'static Location<'static>,
+    ) -> JoinHandle<F::Output> {
+        self.exec.spawn_at(&self.shared, future, name, location)
     }
 
     /// Wheel tick of `deadline`, rounded up so a timer never fires early.

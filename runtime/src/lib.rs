@@ -45,12 +45,14 @@ pub mod net;
 mod per_thread;
 pub mod pipe;
 pub mod process;
+mod report;
 mod runtime;
 mod shared;
 pub mod signal;
 mod stash;
 pub mod task;
 pub mod time;
+pub mod unhandled;
 
 pub use blocking::{spawn_blocking, try_spawn_blocking};
 pub use callback::{call_at, call_later, call_soon, TimerHandle};

@@ -19,6 +19,7 @@ use crate::handle::Handle;
 use crate::loop_handle::LoopHandle;
 use crate::shared::Shared;
 use crate::task::{JoinHandle, TaskInfo};
+use crate::unhandled::{Hook, UnhandledError};
 
 /// Runs `future` to completion on a new event loop, as `asyncio.run(main())`.
 ///
@@ -39,7 +40,7 @@ pub fn run<F: Future>(future: F) -> Result<F::Output, RuntimeError> {
 }
 
 /// Configures a [`Runtime`]: ring size and the other knobs.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Builder {
     entries: u32,
     cq_entries: Option<u32>,
@@ -50,6 +51,24 @@ pub struct Builder {
     blocking_thread_name: String,
     read_buffers: (u16, u32),
     shutdown_grace: Duration,
+    unhandled: Option<Hook>,
+}
+
+impl std::fmt::Debug for Builder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Builder")
+            .field("entries", &self.entries)
+            .field("cq_entries", &self.cq_entries)
+            .field("defer_taskrun", &self.defer_taskrun)
+            .field("event_interval", &self.event_interval)
+            .field("max_blocking_threads", &self.max_blocking_threads)
+            .field("blocking_keep_alive", &self.blocking_keep_alive)
+            .field("blocking_thread_name", &self.blocking_thread_name)
+            .field("read_buffers", &self.read_buffers)
+            .field("shutdown_grace", &self.shutdown_grace)
+            .field("on_unhandled_error", &self.unhandled.is_some())
+            .finish()
+    }
 }
 
 impl Default for Builder {
@@ -64,6 +83,7 @@ impl Default for Builder {
             blocking_thread_name: "ringio-blocking".into(),
             read_buffers: DEFAULT_READ_BUFS,
             shutdown_grace: SHUTDOWN_GRACE,
+            unhandled: None,
         }
     }
 }
@@ -143,6 +163,40 @@ impl Builder {
         self
     }
 
+    /// Replaces the default report of errors nobody can retrieve (a task's
+    /// panic whose `JoinHandle` was dropped, a `start_server` handler's
+    /// error or panic; see [`unhandled`](crate::unhandled)). The default
+    /// goes to `tracing` when a subscriber is installed, else to stderr.
+    /// `hook` runs on the loop's thread, once per error; pass `|_| {}` to
+    /// turn the reports off. A panic in `hook` is contained.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use ringio_runtime::Runtime;
+    ///
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let sink = seen.clone();
+    /// let rt = Runtime::builder()
+    ///     .on_unhandled_error(move |e| sink.lock().unwrap().push(e.to_string()))
+    ///     .build()
+    ///     .unwrap();
+    /// rt.block_on(async {
+    ///     drop(ringio_runtime::spawn(async { panic!("boom") }));
+    ///     ringio_runtime::time::sleep(std::time::Duration::from_millis(5)).await;
+    /// })
+    /// .unwrap();
+    /// let seen = seen.lock().unwrap();
+    /// assert_eq!(seen.len(), 1);
+    /// assert!(seen[0].ends_with("boom"), "{}", seen[0]);
+    /// ```
+    pub fn on_unhandled_error(
+        mut self,
+        hook: impl Fn(&UnhandledError) + Send + Sync + 'static,
+    ) -> Builder {
+        self.unhandled = Some(Arc::new(hook));
+        self
+    }
+
     /// Creates the loop: the ring, its eventfd and the blocking pool.
     ///
     /// Fails with [`RuntimeError::Unavailable`] naming the cause and remedy
@@ -182,7 +236,9 @@ impl Builder {
             )));
         }
         let (ring, features) = build_ring(self.entries, self.cq_entries, self.defer_taskrun)?;
-        let shared = Arc::new(Shared::new()?);
+        let mut shared = Shared::new()?;
+        shared.unhandled = self.unhandled.clone();
+        let shared = Arc::new(shared);
         let mut driver = Driver::new(ring, features, shared.eventfd());
         driver.set_read_buffers(count, size);
         driver.set_shutdown_grace(self.shutdown_grace);
@@ -295,6 +351,7 @@ impl Runtime {
 
     /// Spawns a task on this loop; it runs during `block_on`. Unlike
     /// [`spawn`](crate::spawn) this works outside the loop too.
+    #[track_caller]
     pub fn spawn<F: Future + 'static>(&self, future: F) -> JoinHandle<F::Output> {
         self.handle.spawn(future, None)
     }

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::task::raw::TaskRef;
+use crate::unhandled::Hook;
 
 /// A task reference in transit from another thread to its owner loop.
 struct RemoteTask(TaskRef);
@@ -42,6 +43,9 @@ pub(crate) struct Shared {
     /// The eventfd's number, for the driver's armed read (valid until
     /// [`Shared::release_eventfd`], which runs after the driver shut down).
     eventfd_raw: RawFd,
+    /// The loop's hook for errors nobody can retrieve (`None`: the default
+    /// report). Read-only once the loop is built.
+    pub(crate) unhandled: Option<Hook>,
 }
 
 impl Shared {
@@ -61,7 +65,13 @@ impl Shared {
             }),
             notified: AtomicBool::new(false),
             eventfd_raw: fd,
+            unhandled: None,
         })
+    }
+
+    /// The hook for unretrievable errors, if one replaced the default.
+    pub(crate) fn unhandled_hook(&self) -> Option<&Hook> {
+        self.unhandled.as_ref()
     }
 
     pub(crate) fn eventfd(&self) -> RawFd {

@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::io;
+use std::panic::Location;
 
 use super::JoinHandle;
 use crate::context;
@@ -37,16 +38,19 @@ impl Builder {
         self
     }
 
-    /// Spawns the task on the loop running on this thread.
+    /// Spawns the task on the loop running on this thread. The place of
+    /// this call is the task's spawn location.
     ///
     /// Fails with an error saying so when no ringio loop runs here.
+    #[track_caller]
     pub fn spawn<F>(self, future: F) -> io::Result<JoinHandle<F::Output>>
     where
         F: Future + 'static,
     {
         let name = self.name.map(String::into_boxed_str);
+        let location = Location::caller();
         context::with_current(|h| match h {
-            Some(h) => Ok(h.spawn(future, name)),
+            Some(h) => Ok(h.spawn_at(future, name, location)),
             None => Err(no_runtime()),
         })
     }
