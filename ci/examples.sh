@@ -16,6 +16,7 @@ sequential 2.9 3.9
 gather_three 2.9 3.9
 sleep_loop 4.9 5.9
 key_functions 4.9 5.9
+metrics_server 2.9 5.9
 "
 
 cargo build --quiet --examples

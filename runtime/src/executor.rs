@@ -29,6 +29,9 @@ pub(crate) struct Executor {
     /// The loop's coarse clock: the time of its last park (or start),
     /// the birth time of tasks spawned until the next (ages are "at least").
     pub(crate) clock: Cell<Instant>,
+    /// Metrics: tasks spawned, and polls.
+    spawned: Cell<u64>,
+    polls: Cell<u64>,
 }
 
 /// Restores the current-task pointer when a poll ends, also by unwinding.
@@ -52,6 +55,8 @@ impl Executor {
             current: Cell::new(None),
             closed: Cell::new(false),
             clock: Cell::new(Instant::now()),
+            spawned: Cell::new(0),
+            polls: Cell::new(0),
         }
     }
 
@@ -90,6 +95,7 @@ impl Executor {
             spawned: self.clock.get(),
         };
         let ptr = raw::allocate(future, birth, shared.clone());
+        self.spawned.set(self.spawned.get() + 1);
         // SAFETY: `allocate` made three references: one for each of these.
         let (reg, queued, handle) = unsafe {
             (
@@ -136,6 +142,7 @@ impl Executor {
                 cell: &self.current,
                 prev: self.current.replace(Some(task.ptr())),
             };
+            self.polls.set(self.polls.get() + 1);
             let done = task.poll();
             drop(guard);
             if !done {
@@ -241,6 +248,16 @@ impl Executor {
 
     pub(crate) fn live_tasks(&self) -> usize {
         self.registry.borrow().len()
+    }
+
+    /// Tasks spawned on this loop.
+    pub(crate) fn spawned(&self) -> u64 {
+        self.spawned.get()
+    }
+
+    /// Polls of tasks.
+    pub(crate) fn polls(&self) -> u64 {
+        self.polls.get()
     }
 }
 

@@ -14,6 +14,7 @@ use crate::blocking::Pool;
 use crate::context;
 use crate::driver::{DeferredCloses, Driver};
 use crate::executor::Executor;
+use crate::metrics::LoopCounters;
 use crate::shared::Shared;
 use crate::task::contain::contain;
 use crate::task::JoinHandle;
@@ -33,6 +34,8 @@ pub(crate) struct Handle {
     pub(crate) event_interval: u32,
     /// Reused buffer of wakers to wake after a driver or wheel borrow.
     wakes: RefCell<Vec<Waker>>,
+    /// The loop's own metrics counters (parks, busy time).
+    pub(crate) counters: LoopCounters,
 }
 
 impl Handle {
@@ -52,6 +55,7 @@ impl Handle {
             start: Instant::now(),
             event_interval: event_interval.max(1),
             wakes: RefCell::new(Vec::with_capacity(64)),
+            counters: LoopCounters::new(),
         }
     }
 
@@ -115,12 +119,16 @@ impl Handle {
         {
             let mut driver = self.driver.borrow_mut();
             if may_park {
+                let before = now.unwrap_or_else(Instant::now);
                 let timeout = self.timers.borrow().next_expiration().map(|tick| {
                     let at = self.start + Duration::from_millis(tick);
-                    at.saturating_duration_since(now.unwrap_or_else(Instant::now))
+                    at.saturating_duration_since(before)
                 });
                 driver.park(timeout)?;
-                now = Some(Instant::now());
+                let after = Instant::now();
+                self.counters.parked(before, after);
+                self.exec.clock.set(after);
+                now = Some(after);
             } else {
                 driver.poll_nonblocking()?;
             }

@@ -41,6 +41,7 @@ mod fd;
 pub mod fs;
 mod handle;
 mod loop_handle;
+pub mod metrics;
 pub mod net;
 mod per_thread;
 pub mod pipe;

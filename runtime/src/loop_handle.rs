@@ -127,16 +127,7 @@ impl LoopHandle {
         Fut: Future + 'static,
         Fut::Output: Send + 'static,
     {
-        let cell = Arc::new(RemoteCell {
-            state: Mutex::new(RemoteState {
-                result: None,
-                waker: None,
-                abort: None,
-                abort_requested: false,
-            }),
-            done: Condvar::new(),
-        });
-        let completer = Completer(cell.clone());
+        let (completer, handle) = remote_pair();
         let location = Location::caller();
         self.shared
             .push_callback(Box::new(move || {
@@ -151,8 +142,36 @@ impl LoopHandle {
                 });
             }))
             .map_err(|_| LoopClosed)?;
-        Ok(RemoteJoinHandle { cell })
+        Ok(handle)
     }
+
+    /// Runs `f` on the loop's thread (between two tasks) and gives its
+    /// result through the handle; no task is made.
+    pub(crate) fn call<R, F>(&self, f: F) -> Result<RemoteJoinHandle<R>, LoopClosed>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let (completer, handle) = remote_pair();
+        self.shared
+            .push_callback(Box::new(move || completer.complete(Ok(f()))))
+            .map_err(|_| LoopClosed)?;
+        Ok(handle)
+    }
+}
+
+/// A result slot: the loop's side and the awaiting side.
+fn remote_pair<T>() -> (Completer<T>, RemoteJoinHandle<T>) {
+    let cell = Arc::new(RemoteCell {
+        state: Mutex::new(RemoteState {
+            result: None,
+            waker: None,
+            abort: None,
+            abort_requested: false,
+        }),
+        done: Condvar::new(),
+    });
+    (Completer(cell.clone()), RemoteJoinHandle { cell })
 }
 
 struct RemoteState<T> {

@@ -17,6 +17,7 @@ use crate::driver::{
 use crate::error::RuntimeError;
 use crate::handle::Handle;
 use crate::loop_handle::LoopHandle;
+use crate::metrics::{self, RuntimeMetrics};
 use crate::shared::Shared;
 use crate::task::{JoinHandle, TaskInfo};
 use crate::unhandled::{Hook, UnhandledError};
@@ -323,6 +324,7 @@ impl Runtime {
     pub fn block_on<F: Future>(&self, future: F) -> Result<F::Output, RuntimeError> {
         let _enter = context::enter(&self.handle)?;
         let handle = &*self.handle;
+        let _running = handle.counters.running();
         let main = Arc::new(MainWaker {
             woken: AtomicBool::new(true),
             shared: handle.shared.clone(),
@@ -370,6 +372,15 @@ impl Runtime {
     /// The optional io_uring setup flags this loop's ring got.
     pub fn ring_features(&self) -> RingFeatures {
         self.handle.driver.borrow().features()
+    }
+
+    /// This loop's metrics (tasks, polls, busy time, operations per
+    /// opcode, ...); from inside the loop, [`metrics::current`] gives the
+    /// same.
+    ///
+    /// [`metrics::current`]: crate::metrics::current
+    pub fn metrics(&self) -> RuntimeMetrics {
+        metrics::snapshot(&self.handle)
     }
 
     /// Counters of the driver (SQ-full flushes, CQ overflows, submissions).

@@ -4,8 +4,9 @@
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
+use crate::metrics::Siblings;
 use crate::task::raw::TaskRef;
 use crate::unhandled::Hook;
 
@@ -46,6 +47,8 @@ pub(crate) struct Shared {
     /// The loop's hook for errors nobody can retrieve (`None`: the default
     /// report). Read-only once the loop is built.
     pub(crate) unhandled: Option<Hook>,
+    /// The loops of the `run_per_thread` this loop belongs to (metrics).
+    pub(crate) siblings: OnceLock<Siblings>,
 }
 
 impl Shared {
@@ -66,6 +69,7 @@ impl Shared {
             notified: AtomicBool::new(false),
             eventfd_raw: fd,
             unhandled: None,
+            siblings: OnceLock::new(),
         })
     }
 

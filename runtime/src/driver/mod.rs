@@ -123,6 +123,42 @@ pub struct DriverStats {
     pub multishot_capped: u64,
 }
 
+/// Operations submitted and completed, per io_uring opcode (metrics).
+#[derive(Debug, Clone)]
+pub(crate) struct OpCounts {
+    pub(crate) submitted: [u64; 64],
+    pub(crate) completed: [u64; 64],
+    /// The opcode of each slab key's operation, for its completion.
+    kinds: Vec<u8>,
+}
+
+impl Default for OpCounts {
+    fn default() -> Self {
+        OpCounts {
+            submitted: [0; 64],
+            completed: [0; 64],
+            kinds: Vec::with_capacity(64),
+        }
+    }
+}
+
+impl OpCounts {
+    fn submitted(&mut self, key: usize, opcode: u32) {
+        let op = (opcode & 63) as u8;
+        if key >= self.kinds.len() {
+            self.kinds.resize(key + 1, 0);
+        }
+        self.kinds[key] = op;
+        self.submitted[op as usize] += 1;
+    }
+
+    fn completed(&mut self, key: usize) {
+        if let Some(&op) = self.kinds.get(key) {
+            self.completed[op as usize] += 1;
+        }
+    }
+}
+
 pub(crate) struct Driver {
     ring: ManuallyDrop<IoUring>,
     ops: Slab<Lifecycle>,
@@ -136,6 +172,7 @@ pub(crate) struct Driver {
     eventfd_armed: bool,
     features: RingFeatures,
     stats: DriverStats,
+    op_counts: OpCounts,
     closed: bool,
     /// Set when shutdown gave up waiting: the ring must never be unmapped.
     leaked: bool,
@@ -178,6 +215,7 @@ impl Driver {
             eventfd_armed: false,
             features,
             stats: DriverStats::default(),
+            op_counts: OpCounts::default(),
             closed: false,
             leaked: false,
             read_bufs: ReadBufs::Unused {
@@ -259,6 +297,11 @@ impl Driver {
         self.stats
     }
 
+    /// Operations per opcode.
+    pub(crate) fn op_counts(&self) -> &OpCounts {
+        &self.op_counts
+    }
+
     /// Operations started by users that have not completed.
     pub(crate) fn in_flight(&self) -> usize {
         self.in_flight
@@ -296,10 +339,12 @@ impl Driver {
             Lifecycle::Submitted
         };
         let key = self.ops.insert(entry);
+        let opcode = sqe.get_opcode();
         match self.push(sqe.user_data(key as u64)) {
             Ok(()) => {
                 self.in_flight += 1;
                 self.stats.submitted += 1;
+                self.op_counts.submitted(key, opcode);
             }
             Err(e) => {
                 let errno = e.raw_os_error().unwrap_or(libc::EIO);
@@ -444,14 +489,19 @@ impl Driver {
                 match cqe.user_data() {
                     IGNORE_KEY => {}
                     EVENTFD_KEY => self.eventfd_armed = false,
-                    key => dispatch(
-                        &mut self.ops,
-                        &mut self.wakes,
-                        &mut self.in_flight,
-                        &mut over_cap,
-                        key as usize,
-                        c,
-                    ),
+                    key => {
+                        if !cqueue::more(c.flags) && self.ops.contains(key as usize) {
+                            self.op_counts.completed(key as usize);
+                        }
+                        dispatch(
+                            &mut self.ops,
+                            &mut self.wakes,
+                            &mut self.in_flight,
+                            &mut over_cap,
+                            key as usize,
+                            c,
+                        )
+                    }
                 }
             }
             drop(cq);
