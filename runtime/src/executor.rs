@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use slab::Slab;
 
+use crate::debug::DebugState;
 use crate::shared::Shared;
 use crate::task::contain::contain;
 use crate::task::raw::{self, Birth, Header, TaskRef, CANCELLED, COMPLETE, JOIN_HANDLE, SCHEDULED};
@@ -32,6 +33,8 @@ pub(crate) struct Executor {
     /// Metrics: tasks spawned, and polls.
     spawned: Cell<u64>,
     polls: Cell<u64>,
+    /// Debug mode's state; `None` (the one branch it costs) when off.
+    pub(crate) debug: Option<Box<DebugState>>,
 }
 
 /// Restores the current-task pointer when a poll ends, also by unwinding.
@@ -57,6 +60,7 @@ impl Executor {
             clock: Cell::new(Instant::now()),
             spawned: Cell::new(0),
             polls: Cell::new(0),
+            debug: None,
         }
     }
 
@@ -92,7 +96,11 @@ impl Executor {
             id: TaskId::next(),
             name,
             location,
-            spawned: self.clock.get(),
+            // Debug mode dates tasks exactly; otherwise the loop's clock.
+            spawned: match self.debug {
+                None => self.clock.get(),
+                Some(_) => Instant::now(),
+            },
         };
         let ptr = raw::allocate(future, birth, shared.clone());
         self.spawned.set(self.spawned.get() + 1);
@@ -143,7 +151,10 @@ impl Executor {
                 prev: self.current.replace(Some(task.ptr())),
             };
             self.polls.set(self.polls.get() + 1);
-            let done = task.poll();
+            let done = match &self.debug {
+                None => task.poll(),
+                Some(debug) => debug.poll_timed(&task),
+            };
             drop(guard);
             if !done {
                 return;
@@ -188,6 +199,17 @@ impl Executor {
     /// contained, so the registry never lets go of a task whose future is
     /// alive, and the remote queue is always closed at the end.
     pub(crate) fn shutdown(&self) {
+        if let Some(debug) = &self.debug {
+            if !self.closed.get() {
+                let pending: Vec<TaskIdentity> = self
+                    .registry
+                    .borrow()
+                    .iter()
+                    .map(|(_, t)| TaskIdentity::of(t.header()))
+                    .collect();
+                debug.closing(&pending);
+            }
+        }
         self.closed.set(true);
         // A cursor over the registry's keys: no task is added meanwhile
         // (spawns are refused once closed), so one pass finds every task;
@@ -235,6 +257,33 @@ impl Executor {
         let ptr = self.current.get()?;
         // SAFETY: as in current_info.
         Some(TaskIdentity::of(unsafe { ptr.as_ref() }))
+    }
+
+    /// The identity of the live task with id `id` (a scan: debug mode).
+    pub(crate) fn identity_of(&self, id: u64) -> Option<TaskIdentity> {
+        self.registry
+            .borrow()
+            .iter()
+            .find(|(_, t)| t.header().id.as_u64() == id)
+            .map(|(_, t)| TaskIdentity::of(t.header()))
+    }
+
+    /// What a dump shows of each live task: its snapshot, identity and
+    /// spawn time.
+    pub(crate) fn dump_entries(&self) -> Vec<(TaskInfo, TaskIdentity, Instant)> {
+        let current = self.current.get();
+        self.registry
+            .borrow()
+            .iter()
+            .map(|(_, t)| {
+                let h = t.header();
+                (
+                    task::info(h, Some(t.ptr()) == current),
+                    TaskIdentity::of(h),
+                    h.spawned,
+                )
+            })
+            .collect()
     }
 
     pub(crate) fn all_info(&self) -> Vec<TaskInfo> {

@@ -120,10 +120,15 @@ impl Handle {
             let mut driver = self.driver.borrow_mut();
             if may_park {
                 let before = now.unwrap_or_else(Instant::now);
-                let timeout = self.timers.borrow().next_expiration().map(|tick| {
+                let mut timeout = self.timers.borrow().next_expiration().map(|tick| {
                     let at = self.start + Duration::from_millis(tick);
                     at.saturating_duration_since(before)
                 });
+                if let Some(debug) = &self.exec.debug {
+                    // Wake up in time to check the operations' ages.
+                    let check = debug.check_interval();
+                    timeout = Some(timeout.map_or(check, |t| t.min(check)));
+                }
                 driver.park(timeout)?;
                 let after = Instant::now();
                 self.counters.parked(before, after);
@@ -145,6 +150,9 @@ impl Handle {
         }
         *self.wakes.borrow_mut() = wakes;
         self.drain_remote();
+        if let Some(debug) = &self.exec.debug {
+            debug.check_ops(self);
+        }
         Ok(())
     }
 

@@ -34,6 +34,7 @@ mod blocking;
 pub mod buf;
 mod callback;
 mod context;
+mod debug;
 mod driver;
 mod error;
 mod executor;

@@ -278,7 +278,7 @@ impl Drop for Running<'_> {
 }
 
 /// The kernel's names of the opcodes ringio uses.
-fn opcode_name(op: u8) -> &'static str {
+pub(crate) fn opcode_name(op: u8) -> &'static str {
     const NAMES: [(u8, &str); 24] = [
         (0, "nop"),
         (1, "readv"),

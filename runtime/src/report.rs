@@ -12,7 +12,6 @@ pub(crate) fn subscriber_installed() -> bool {
 
 /// How serious a report is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)] // Warn: debug mode's reports, next.
 pub(crate) enum Level {
     Warn,
     Error,

@@ -55,6 +55,7 @@
 pub(crate) mod bufring;
 mod lifecycle;
 pub(crate) mod op;
+mod op_counts;
 mod setup;
 
 pub use setup::RingFeatures;
@@ -76,6 +77,7 @@ use slab::Slab;
 use bufring::BufRing;
 use lifecycle::{Lifecycle, Multi};
 use op::OpCode;
+pub(crate) use op_counts::OpCounts;
 
 /// `user_data` of requests whose completion nobody waits for.
 pub(crate) const IGNORE_KEY: u64 = u64::MAX;
@@ -121,42 +123,6 @@ pub struct DriverStats {
     /// Multishot receives stopped because their completions waited unread
     /// (a reader that stopped reading); the next read re-arms them.
     pub multishot_capped: u64,
-}
-
-/// Operations submitted and completed, per io_uring opcode (metrics).
-#[derive(Debug, Clone)]
-pub(crate) struct OpCounts {
-    pub(crate) submitted: [u64; 64],
-    pub(crate) completed: [u64; 64],
-    /// The opcode of each slab key's operation, for its completion.
-    kinds: Vec<u8>,
-}
-
-impl Default for OpCounts {
-    fn default() -> Self {
-        OpCounts {
-            submitted: [0; 64],
-            completed: [0; 64],
-            kinds: Vec::with_capacity(64),
-        }
-    }
-}
-
-impl OpCounts {
-    fn submitted(&mut self, key: usize, opcode: u32) {
-        let op = (opcode & 63) as u8;
-        if key >= self.kinds.len() {
-            self.kinds.resize(key + 1, 0);
-        }
-        self.kinds[key] = op;
-        self.submitted[op as usize] += 1;
-    }
-
-    fn completed(&mut self, key: usize) {
-        if let Some(&op) = self.kinds.get(key) {
-            self.completed[op as usize] += 1;
-        }
-    }
 }
 
 pub(crate) struct Driver {
@@ -300,6 +266,11 @@ impl Driver {
     /// Operations per opcode.
     pub(crate) fn op_counts(&self) -> &OpCounts {
         &self.op_counts
+    }
+
+    /// Debug mode: the counters also keep each operation's start and task.
+    pub(crate) fn op_counts_mut(&mut self) -> &mut OpCounts {
+        &mut self.op_counts
     }
 
     /// Operations started by users that have not completed.

@@ -64,6 +64,7 @@
 mod as_completed;
 mod builder;
 pub(crate) mod contain;
+mod dump;
 mod finished;
 mod gather;
 mod group;
@@ -78,6 +79,7 @@ pub(crate) mod waker;
 
 pub use as_completed::{as_completed, AsCompleted};
 pub use builder::Builder;
+pub use dump::{dump, TaskDump, TaskSnapshot, WaitingOn};
 pub use finished::Finished;
 pub use gather::{
     gather_all, try_gather_all, GatherAll, GatherTuple, TryGatherAll, TryGatherTuple,
