@@ -7,7 +7,7 @@ use std::panic::Location;
 use std::ptr::NonNull;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use slab::Slab;
 
@@ -27,9 +27,13 @@ pub(crate) struct Executor {
     closed: Cell<bool>,
     /// The loop's cross-thread half, closed at shutdown.
     shared: Arc<Shared>,
-    /// The loop's coarse clock: the time of its last park (or start),
-    /// the birth time of tasks spawned until the next (ages are "at least").
-    pub(crate) clock: Cell<Instant>,
+    /// Time zero of task birth times (nanoseconds since it, in a `u64` to
+    /// keep the task header small).
+    epoch: Instant,
+    /// The loop's coarse clock, in nanoseconds since `epoch`: the time of
+    /// its last park (or start), the birth time of tasks spawned until the
+    /// next (so ages are "at least").
+    clock: Cell<u64>,
     /// Metrics: tasks spawned, and polls.
     spawned: Cell<u64>,
     polls: Cell<u64>,
@@ -57,7 +61,8 @@ impl Executor {
             registry: RefCell::new(Slab::with_capacity(256)),
             current: Cell::new(None),
             closed: Cell::new(false),
-            clock: Cell::new(Instant::now()),
+            epoch: Instant::now(),
+            clock: Cell::new(0),
             spawned: Cell::new(0),
             polls: Cell::new(0),
             debug: None,
@@ -99,7 +104,7 @@ impl Executor {
             // Debug mode dates tasks exactly; otherwise the loop's clock.
             spawned: match self.debug {
                 None => self.clock.get(),
-                Some(_) => Instant::now(),
+                Some(_) => self.nanos(Instant::now()),
             },
         };
         let ptr = raw::allocate(future, birth, shared.clone());
@@ -280,7 +285,7 @@ impl Executor {
                 (
                     task::info(h, Some(t.ptr()) == current),
                     TaskIdentity::of(h),
-                    h.spawned,
+                    self.epoch + Duration::from_nanos(h.spawned),
                 )
             })
             .collect()
@@ -297,6 +302,15 @@ impl Executor {
 
     pub(crate) fn live_tasks(&self) -> usize {
         self.registry.borrow().len()
+    }
+
+    fn nanos(&self, t: Instant) -> u64 {
+        u64::try_from(t.saturating_duration_since(self.epoch).as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    /// Advances the coarse clock (the loop read the time anyway).
+    pub(crate) fn set_clock(&self, now: Instant) {
+        self.clock.set(self.nanos(now));
     }
 
     /// Tasks spawned on this loop.

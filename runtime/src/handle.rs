@@ -132,7 +132,7 @@ impl Handle {
                 driver.park(timeout)?;
                 let after = Instant::now();
                 self.counters.parked(before, after);
-                self.exec.clock.set(after);
+                self.exec.set_clock(after);
                 now = Some(after);
             } else {
                 driver.poll_nonblocking()?;

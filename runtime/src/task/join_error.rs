@@ -28,13 +28,17 @@ use super::TaskId;
 /// assert!(err.to_string().ends_with("panicked: boom"), "{err}");
 /// # }).unwrap();
 /// ```
-pub struct JoinError {
+pub struct JoinError(Box<Repr>);
+
+/// Boxed, so that a task's `Result<T, JoinError>` stays small (one pointer
+/// beside `T`): the error path pays the allocation, not every task.
+struct Repr {
     kind: Kind,
     /// `None` only for a task that never existed (a [`LoopHandle`] spawn
     /// whose loop closed before the task was made).
     ///
     /// [`LoopHandle`]: crate::LoopHandle
-    task: Option<Box<TaskIdentity>>,
+    task: Option<TaskIdentity>,
 }
 
 enum Kind {
@@ -44,49 +48,52 @@ enum Kind {
 
 impl JoinError {
     pub(crate) fn cancelled(h: &Header) -> JoinError {
-        JoinError {
+        JoinError(Box::new(Repr {
             kind: Kind::Cancelled,
-            task: Some(Box::new(TaskIdentity::of(h))),
-        }
+            task: Some(TaskIdentity::of(h)),
+        }))
     }
 
     pub(crate) fn panic(h: &Header, payload: Box<dyn Any + Send + 'static>) -> JoinError {
-        JoinError {
+        JoinError(Box::new(Repr {
             kind: Kind::Panic(payload),
-            task: Some(Box::new(TaskIdentity::of(h))),
-        }
+            task: Some(TaskIdentity::of(h)),
+        }))
     }
 
     /// Cancelled before a task was ever made for it.
     pub(crate) fn cancelled_unborn() -> JoinError {
-        JoinError {
+        JoinError(Box::new(Repr {
             kind: Kind::Cancelled,
             task: None,
-        }
+        }))
     }
 
     /// True when the task was aborted or its loop shut down.
     pub fn is_cancelled(&self) -> bool {
-        matches!(self.kind, Kind::Cancelled)
+        matches!(self.0.kind, Kind::Cancelled)
     }
 
     /// True when the task panicked.
     pub fn is_panic(&self) -> bool {
-        matches!(self.kind, Kind::Panic(_))
+        matches!(self.0.kind, Kind::Panic(_))
     }
 
     /// The panic payload, to re-raise it with `std::panic::resume_unwind`.
     /// Returns `Err(self)` when the task was cancelled.
     pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
-        match self.kind {
+        match self.0.kind {
             Kind::Panic(p) => Ok(p),
-            Kind::Cancelled => Err(self),
+            Kind::Cancelled => Err(JoinError(Box::new(Repr {
+                kind: Kind::Cancelled,
+                task: self.0.task,
+            }))),
         }
     }
 
     /// The panic message, when the task panicked with a string.
     pub fn panic_message(&self) -> Option<&str> {
-        match &self.kind {
+        match &self.0.kind {
             Kind::Panic(p) => Some(panic_message(&**p)),
             Kind::Cancelled => None,
         }
@@ -95,33 +102,33 @@ impl JoinError {
     /// The task's id (`None` only when the loop closed before the task of a
     /// [`LoopHandle::spawn`](crate::LoopHandle::spawn) was made).
     pub fn id(&self) -> Option<TaskId> {
-        self.task.as_ref().map(|t| t.id)
+        self.0.task.as_ref().map(|t| t.id)
     }
 
     /// The task's name (as [`id`](JoinError::id)).
     pub fn name(&self) -> Option<&str> {
-        self.task.as_ref().map(|t| t.name.as_str())
+        self.0.task.as_ref().map(|t| t.name.as_str())
     }
 
     /// Where the task was spawned (as [`id`](JoinError::id)).
     pub fn location(&self) -> Option<&'static Location<'static>> {
-        self.task.as_ref().map(|t| t.location)
+        self.0.task.as_ref().map(|t| t.location)
     }
 
     /// The task's identity, all three together.
     pub fn task(&self) -> Option<&TaskIdentity> {
-        self.task.as_deref()
+        self.0.task.as_ref()
     }
 }
 
 impl fmt::Debug for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("JoinError");
-        match &self.kind {
+        match &self.0.kind {
             Kind::Cancelled => d.field("cancelled", &true),
             Kind::Panic(p) => d.field("panic", &panic_message(&**p)),
         };
-        if let Some(t) = &self.task {
+        if let Some(t) = &self.0.task {
             d.field("id", &t.id)
                 .field("name", &t.name)
                 .field("location", &format_args!("{}", t.location));
@@ -132,11 +139,11 @@ impl fmt::Debug for JoinError {
 
 impl fmt::Display for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.task {
+        match &self.0.task {
             Some(t) => write!(f, "{t} ")?,
             None => f.write_str("task ")?,
         }
-        match &self.kind {
+        match &self.0.kind {
             Kind::Cancelled => f.write_str("was cancelled before it finished"),
             Kind::Panic(p) => write!(f, "panicked: {}", panic_message(&**p)),
         }

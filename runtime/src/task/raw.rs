@@ -11,7 +11,6 @@ use std::ptr::NonNull;
 use std::sync::atomic::{fence, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
-use std::time::Instant;
 
 use super::contain::{call_catching, drop_catching, report};
 use super::join_error::JoinError;
@@ -58,9 +57,9 @@ pub(crate) struct Header {
     pub(crate) name: Option<Box<str>>,
     /// Where the task was spawned (`#[track_caller]`). Read-only.
     pub(crate) location: &'static Location<'static>,
-    /// When it was spawned, by the loop's clock (see `Executor::clock`).
-    /// Read-only.
-    pub(crate) spawned: Instant,
+    /// When it was spawned: nanoseconds since the executor's epoch, by the
+    /// loop's clock (see `Executor::clock`). Read-only.
+    pub(crate) spawned: u64,
     /// Key in the executor's registry. Owner thread only.
     pub(crate) registry_key: Cell<usize>,
     /// Waker of whoever awaits the `JoinHandle`. Owner thread only.
@@ -85,7 +84,7 @@ pub(crate) struct Birth {
     pub(crate) id: TaskId,
     pub(crate) name: Option<Box<str>>,
     pub(crate) location: &'static Location<'static>,
-    pub(crate) spawned: Instant,
+    pub(crate) spawned: u64,
 }
 
 /// Allocates a task for `future`, scheduled, with three references: the
