@@ -15,6 +15,7 @@ use crate::debug::DebugState;
 use crate::shared::Shared;
 use crate::task::contain::contain;
 use crate::task::raw::{self, Birth, Header, TaskRef, CANCELLED, COMPLETE, JOIN_HANDLE, SCHEDULED};
+use crate::task::spans::TaskSpans;
 use crate::task::{self, JoinHandle, TaskId, TaskIdentity, TaskInfo};
 
 pub(crate) struct Executor {
@@ -37,8 +38,13 @@ pub(crate) struct Executor {
     /// Metrics: tasks spawned, and polls.
     spawned: Cell<u64>,
     polls: Cell<u64>,
-    /// Debug mode's state; `None` (the one branch it costs) when off.
+    /// Debug mode's state; `None` when off.
     pub(crate) debug: Option<Box<DebugState>>,
+    /// Tracing spans of the tasks a subscriber wanted one for.
+    spans: TaskSpans,
+    /// Debug mode is on or a task has a span: polls take the instrumented
+    /// path. The one branch a poll pays for both when neither is used.
+    instrumented: Cell<bool>,
 }
 
 /// Restores the current-task pointer when a poll ends, also by unwinding.
@@ -66,6 +72,8 @@ impl Executor {
             spawned: Cell::new(0),
             polls: Cell::new(0),
             debug: None,
+            spans: TaskSpans::default(),
+            instrumented: Cell::new(false),
         }
     }
 
@@ -97,8 +105,12 @@ impl Executor {
         name: Option<Box<str>>,
         location: &'static Location<'static>,
     ) -> JoinHandle<F::Output> {
+        let id = TaskId::next();
+        if self.spans.spawned(id, name.as_deref(), location) {
+            self.instrumented.set(true);
+        }
         let birth = Birth {
-            id: TaskId::next(),
+            id,
             name,
             location,
             // Debug mode dates tasks exactly; otherwise the loop's clock.
@@ -156,9 +168,10 @@ impl Executor {
                 prev: self.current.replace(Some(task.ptr())),
             };
             self.polls.set(self.polls.get() + 1);
-            let done = match &self.debug {
-                None => task.poll(),
-                Some(debug) => debug.poll_timed(&task),
+            let done = if self.instrumented.get() {
+                self.poll_instrumented(&task)
+            } else {
+                task.poll()
             };
             drop(guard);
             if !done {
@@ -168,10 +181,30 @@ impl Executor {
         self.complete(&task);
     }
 
+    /// A poll inside the task's span, timed in debug mode.
+    #[cold]
+    fn poll_instrumented(&self, task: &TaskRef) -> bool {
+        let span = self.spans.get(task.header().id);
+        let _entered = span.as_ref().map(|s| s.enter());
+        match &self.debug {
+            Some(debug) => debug.poll_timed(task),
+            None => task.poll(),
+        }
+    }
+
+    /// Turns debug mode on (before the loop runs).
+    pub(crate) fn set_debug(&mut self, debug: DebugState) {
+        self.debug = Some(Box::new(debug));
+        self.instrumented.set(true);
+    }
+
     /// Records a finished stage: releases the registry's reference and hands
     /// the output to the `JoinHandle` (or drops it if there is none).
     fn complete(&self, task: &TaskRef) {
         let header = task.header();
+        if self.instrumented.get() {
+            self.spans.ended(header.id);
+        }
         let prev = header.state.fetch_or(COMPLETE, Ordering::AcqRel);
         let key = header.registry_key.get();
         let entry = {

@@ -296,7 +296,7 @@ impl Builder {
                 .get_mut()
                 .op_counts_mut()
                 .track_ages(state.current_task.clone());
-            handle.exec.debug = Some(Box::new(state));
+            handle.exec.set_debug(state);
         }
         let runtime = Runtime {
             handle: Rc::new(handle),

@@ -462,7 +462,7 @@ impl Driver {
                     EVENTFD_KEY => self.eventfd_armed = false,
                     key => {
                         if !cqueue::more(c.flags) && self.ops.contains(key as usize) {
-                            self.op_counts.completed(key as usize);
+                            self.op_counts.completed(key as usize, c.result);
                         }
                         dispatch(
                             &mut self.ops,

@@ -1,6 +1,8 @@
 //! Operations per opcode, counted by the driver for the loop's metrics;
 //! in debug mode also when each operation in flight started and which
-//! task started it (slow-operation warnings and task dumps).
+//! task started it (slow-operation warnings and task dumps). Each
+//! submission and final completion is also a `tracing` DEBUG event (target
+//! `ringio::op`, fields `key`, `opcode` and the completion's `result`).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -61,6 +63,7 @@ impl OpCounts {
         }
         self.kinds[key] = op;
         self.submitted[op as usize] += 1;
+        tracing::debug!(target: "ringio::op", key, opcode = op, "operation submitted");
         if let Some(ages) = &mut self.ages {
             if key >= ages.ops.len() {
                 ages.ops.resize(key + 1, None);
@@ -73,9 +76,10 @@ impl OpCounts {
         }
     }
 
-    pub(super) fn completed(&mut self, key: usize) {
+    pub(super) fn completed(&mut self, key: usize, result: i32) {
         if let Some(&op) = self.kinds.get(key) {
             self.completed[op as usize] += 1;
+            tracing::debug!(target: "ringio::op", key, opcode = op, result, "operation completed");
         }
         if let Some(slot) = self.ages.as_mut().and_then(|a| a.ops.get_mut(key)) {
             *slot = None;

@@ -74,6 +74,7 @@ mod join_error;
 pub(crate) mod raw;
 mod select;
 mod shield;
+pub(crate) mod spans;
 mod wait;
 pub(crate) mod waker;
 
