@@ -14,7 +14,9 @@ use slab::Slab;
 use crate::debug::DebugState;
 use crate::shared::Shared;
 use crate::task::contain::contain;
-use crate::task::raw::{self, Birth, Header, TaskRef, CANCELLED, COMPLETE, JOIN_HANDLE, SCHEDULED};
+use crate::task::raw::{
+    self, Birth, CellKind, Header, Plain, TaskRef, CANCELLED, COMPLETE, JOIN_HANDLE, SCHEDULED,
+};
 use crate::task::spans::TaskSpans;
 use crate::task::{self, JoinHandle, TaskId, TaskIdentity, TaskInfo};
 
@@ -105,6 +107,18 @@ impl Executor {
         name: Option<Box<str>>,
         location: &'static Location<'static>,
     ) -> JoinHandle<F::Output> {
+        self.spawn_kind::<F, Plain>(shared, future, name, location)
+    }
+
+    /// Spawns a task of the cell kind `K` (plain, or fallible: an unread
+    /// `Err` is reported).
+    pub(crate) fn spawn_kind<F: Future + 'static, K: CellKind<F>>(
+        &self,
+        shared: &Arc<Shared>,
+        future: F,
+        name: Option<Box<str>>,
+        location: &'static Location<'static>,
+    ) -> JoinHandle<F::Output> {
         let id = TaskId::next();
         if self.spans.spawned(id, name.as_deref(), location) {
             self.instrumented.set(true);
@@ -119,7 +133,7 @@ impl Executor {
                 Some(_) => self.nanos(Instant::now()),
             },
         };
-        let ptr = raw::allocate(future, birth, shared.clone());
+        let ptr = raw::allocate::<F, K>(future, birth, shared.clone());
         self.spawned.set(self.spawned.get() + 1);
         // SAFETY: `allocate` made three references: one for each of these.
         let (reg, queued, handle) = unsafe {

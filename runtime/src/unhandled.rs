@@ -1,22 +1,26 @@
 //! Errors nobody can retrieve any more, reported once and never dropped
 //! silently (asyncio's "Task exception was never retrieved").
 //!
-//! Three cases are reported:
+//! These cases are reported:
 //!
 //! - a task panicked and its [`JoinHandle`](crate::JoinHandle) was dropped
 //!   (detached) before the result was taken, or is dropped later without
 //!   taking it: reported when the second of the two happens;
+//! - a task spawned with `spawn_fallible` returned `Err`, and the same
+//!   holds for its handle;
 //! - a `start_server` handler (ringio-streams) returned an error or
 //!   panicked: nobody awaits a handler, so the server reports it through
 //!   [`report_unhandled`];
 //! - any other code holding an error nobody will see can do the same.
 //!
-//! A task whose *output* is a `Result` is not inspected: plain `spawn`
-//! knows nothing of its output type, and inspecting it would need
-//! specialization. An `Err` returned by a child of a
-//! [`TaskGroup`](crate::task::TaskGroup) is never lost (the group returns
-//! every failure); a detached task that returns `Err` should report it
-//! itself (or call [`report_unhandled`]).
+//! A task whose *output* is an `Err` is reported too when it was spawned
+//! with [`task::Builder::spawn_fallible`](crate::task::Builder::spawn_fallible)
+//! (or [`task::spawn_fallible`](crate::task::spawn_fallible)): its cell
+//! has a destructor for unread outputs that looks at the `Result`. Plain
+//! `spawn` knows nothing of its output type (looking would need
+//! specialization), so it reports panics only and costs nothing more. An
+//! `Err` returned by a child of a [`TaskGroup`](crate::task::TaskGroup) is
+//! never lost: the group returns every failure.
 //!
 //! By default a report goes to `tracing` (an `error` event, target
 //! `ringio`) when a subscriber is installed, and otherwise to stderr.
@@ -112,6 +116,16 @@ pub(crate) fn report_unretrieved_panic(h: &Header, e: &JoinError) {
         task: Some(TaskIdentity::of(h)),
         kind: UnhandledKind::Panic,
         message: e.panic_message().unwrap_or_default().to_owned(),
+    };
+    deliver(h.shared.unhandled_hook(), &error);
+}
+
+/// A finished fallible task's `Err` is dropped unread.
+pub(crate) fn report_unretrieved_error(h: &Header, message: String) {
+    let error = UnhandledError {
+        task: Some(TaskIdentity::of(h)),
+        kind: UnhandledKind::Error,
+        message,
     };
     deliver(h.shared.unhandled_hook(), &error);
 }

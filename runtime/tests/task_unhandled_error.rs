@@ -161,3 +161,33 @@ fn without_hook_or_subscriber_the_report_goes_to_stderr_once() {
     assert!(reports[0].contains(file!()), "{}", reports[0]);
     assert!(reports[0].ends_with("to stderr"), "{}", reports[0]);
 }
+
+#[test]
+fn a_fallible_tasks_unread_err_is_reported_once_and_a_read_one_not() {
+    let (rt, seen) = runtime_with_hook();
+    rt.block_on(async {
+        drop(
+            Builder::new()
+                .name("lost-err")
+                .spawn_fallible(async { Err::<u8, _>("disk gone") })
+                .unwrap(),
+        );
+        let dropped_late =
+            ringio_runtime::task::spawn_fallible(async { Err::<u8, _>("late drop") });
+        let read = ringio_runtime::task::spawn_fallible(async { Err::<u8, _>("read") });
+        let ok = ringio_runtime::task::spawn_fallible(async { Ok::<u8, &str>(1) });
+        // A plain spawn's Err is its output like any other: not inspected.
+        drop(spawn(async { Err::<u8, _>("plain") }));
+        sleep(Duration::from_millis(10)).await;
+        assert_eq!(read.await.unwrap(), Err("read"));
+        drop(ok);
+        drop(dropped_late);
+    })
+    .unwrap();
+    drop(rt);
+    let seen = seen.lock().unwrap();
+    let messages: Vec<&str> = seen.iter().map(|e| e.message()).collect();
+    assert_eq!(messages, ["disk gone", "late drop"], "{seen:?}");
+    assert!(seen.iter().all(|e| e.kind() == UnhandledKind::Error));
+    assert_eq!(seen[0].task().unwrap().name, "lost-err");
+}

@@ -198,6 +198,25 @@ where
     }
 }
 
+/// [`spawn`], for a future whose output is a `Result`: an `Err` nobody
+/// reads (the handle was dropped) is reported once, as an unretrieved
+/// panic is (see [`crate::unhandled`]).
+///
+/// # Panics
+///
+/// When no ringio loop is running on this thread.
+#[track_caller]
+pub fn spawn_fallible<F, T, E>(future: F) -> JoinHandle<Result<T, E>>
+where
+    F: Future<Output = Result<T, E>> + 'static,
+    E: fmt::Display,
+{
+    match Builder::new().spawn_fallible(future) {
+        Ok(handle) => handle,
+        Err(e) => panic!("ringio::spawn_fallible: {e}"),
+    }
+}
+
 /// Information about the task being polled, or `None` outside a task (in the
 /// future given to `block_on`, or with no loop), as asyncio's `current_task()`.
 pub fn current_task() -> Option<TaskInfo> {

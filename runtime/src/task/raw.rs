@@ -87,9 +87,39 @@ pub(crate) struct Birth {
     pub(crate) spawned: u64,
 }
 
+/// How the cell of a task of future type `F` behaves.
+pub(crate) trait CellKind<F: Future + 'static> {
+    /// The cell's functions.
+    fn vtable() -> &'static Vtable;
+}
+
+/// A plain task: its output is dropped unread silently (a panic in it is
+/// reported).
+pub(crate) struct Plain;
+
+/// A task whose output is a `Result`: an `Err` dropped unread is reported
+/// too (`task::Builder::spawn_fallible`).
+pub(crate) struct Fallible;
+
+impl<F: Future + 'static> CellKind<F> for Plain {
+    fn vtable() -> &'static Vtable {
+        &TaskCell::<F>::VTABLE
+    }
+}
+
+impl<F, T, E> CellKind<F> for Fallible
+where
+    F: Future<Output = Result<T, E>> + 'static,
+    E: std::fmt::Display,
+{
+    fn vtable() -> &'static Vtable {
+        &TaskCell::<F>::FALLIBLE_VTABLE
+    }
+}
+
 /// Allocates a task for `future`, scheduled, with three references: the
 /// registry's, the run queue's and the `JoinHandle`'s.
-pub(crate) fn allocate<F: Future + 'static>(
+pub(crate) fn allocate<F: Future + 'static, K: CellKind<F>>(
     future: F,
     birth: Birth,
     shared: Arc<Shared>,
@@ -104,7 +134,7 @@ pub(crate) fn allocate<F: Future + 'static>(
         header: Header {
             state: AtomicUsize::new(SCHEDULED | JOIN_HANDLE),
             refs: AtomicUsize::new(3),
-            vtable: &TaskCell::<F>::VTABLE,
+            vtable: K::vtable(),
             shared,
             id,
             name,
@@ -229,6 +259,36 @@ impl<F: Future + 'static> TaskCell<F> {
     unsafe fn dealloc(ptr: NonNull<Header>) {
         // SAFETY: the cell was made by `Box::leak` in `allocate` with this type.
         drop(unsafe { Box::from_raw(ptr.cast::<TaskCell<F>>().as_ptr()) });
+    }
+}
+
+impl<F, T, E> TaskCell<F>
+where
+    F: Future<Output = Result<T, E>> + 'static,
+    E: std::fmt::Display,
+{
+    const FALLIBLE_VTABLE: Vtable = Vtable {
+        drop_output: Self::drop_output_fallible,
+        ..Self::VTABLE
+    };
+
+    /// As `drop_output`, reporting an `Err` output nobody read.
+    ///
+    /// # Safety
+    ///
+    /// Owner thread, `ptr` a live `TaskCell<F>`.
+    unsafe fn drop_output_fallible(ptr: NonNull<Header>) {
+        // SAFETY: forwarded from the caller.
+        let stage = unsafe { Self::stage(ptr) };
+        if let Stage::Finished(Ok(Err(e))) = stage {
+            // The error's Display is user code: contained.
+            if let Ok(message) = call_catching(|| e.to_string()) {
+                // SAFETY: the header outlives this call.
+                crate::unhandled::report_unretrieved_error(unsafe { ptr.as_ref() }, message);
+            }
+        }
+        // SAFETY: forwarded from the caller.
+        unsafe { Self::drop_output(ptr) }
     }
 }
 
