@@ -22,9 +22,12 @@
 //! assert!(took < Duration::from_millis(58), "{took:?}");
 //! ```
 //!
-//! Modules: [`task`] (tasks and their handles), [`time`] (sleep, timeout,
-//! interval), [`buf`] (owned buffers for completion-based I/O), [`pipe`]
-//! (pipes on the ring), and the blocking pool ([`spawn_blocking`]).
+//! Modules: [`task`] (tasks and their handles, [`task::dump`]), [`time`]
+//! (sleep, timeout, interval), [`buf`] (owned buffers for completion-based
+//! I/O), [`pipe`] (pipes on the ring), the blocking pool
+//! ([`spawn_blocking`]), and the loop seeing itself: [`metrics`] (always-on
+//! counters), [`unhandled`] (errors nobody can retrieve, reported once),
+//! debug mode ([`Builder::debug`]) and `tracing` spans per task.
 //! The driver (the ring and its in-flight operations) and the task cell are
 //! the only modules with `unsafe`; each documents its invariants.
 

@@ -5,9 +5,9 @@
 #[path = "support/reexec.rs"]
 mod reexec;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use ringio_runtime::task::{dump, Builder as TaskBuilder, TaskState};
+use ringio_runtime::task::{dump, Builder as TaskBuilder, TaskState, WaitingOn};
 use ringio_runtime::time::sleep;
 use ringio_runtime::{yield_now, Builder};
 
@@ -47,6 +47,17 @@ fn a_dump_lists_a_known_set_of_tasks_with_their_states() {
         assert_eq!(names, ["sleeper", "doomed", "fresh"], "{d}");
         let s = d.find("sleeper").unwrap();
         assert_eq!(s.state, TaskState::Waiting);
+        // Its sleep's timer, known in every mode.
+        match s.waiting_on.as_slice() {
+            [WaitingOn::Timer { deadline }] => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                assert!(
+                    left > Duration::from_secs(20) && left <= Duration::from_secs(30),
+                    "{d}"
+                );
+            }
+            other => panic!("sleeper waits on {other:?}"),
+        }
         assert_eq!(s.task.id, sleeper.id());
         assert_eq!(
             (s.task.location.file(), s.task.location.line()),
@@ -61,6 +72,7 @@ fn a_dump_lists_a_known_set_of_tasks_with_their_states() {
         assert!(text.starts_with("3 live tasks"), "{text}");
         assert!(text.contains("task 'sleeper' (id "), "{text}");
         assert!(text.contains(": Waiting, age "), "{text}");
+        assert!(text.contains(", waits on a timer due in "), "{text}");
         fresh.await.unwrap();
         sleeper.abort();
     })
@@ -81,9 +93,13 @@ fn in_debug_mode_a_dump_shows_the_operation_a_task_waits_on() {
         assert!(d.operations_known);
         let t = d.find("reader").unwrap();
         assert_eq!(t.state, TaskState::Waiting);
-        assert_eq!(t.waiting_on.len(), 1, "{d}");
-        assert_eq!(t.waiting_on[0].operation, "read");
-        assert!(t.waiting_on[0].age >= Duration::from_millis(10), "{d}");
+        match t.waiting_on.as_slice() {
+            [WaitingOn::Operation { name, age }] => {
+                assert_eq!(*name, "read");
+                assert!(*age >= Duration::from_millis(10), "{d}");
+            }
+            other => panic!("reader waits on {other:?}"),
+        }
         assert!(d.to_string().contains(", waits on read for "), "{d}");
         w.write_all(b"x".to_vec()).await.0.unwrap();
         reader.await.unwrap();

@@ -1,22 +1,46 @@
 //! Task dumps: every live task of the loop with its state, age, spawn
-//! location and, in debug mode, the operations it waits on (asyncio's
+//! location and what it waits on: the timers whose waker is its own, and
+//! in debug mode the operations it submitted (asyncio's
 //! `all_tasks()` with `Task.print_stack()`, tokio's task dumps).
 
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use super::{TaskIdentity, TaskState};
+use super::waker::task_of;
+use super::{TaskId, TaskIdentity, TaskState};
 use crate::context;
 use crate::metrics::opcode_name;
 
-/// An operation a task waits on: its kind and how long it has been in the
-/// kernel.
+/// What a task waits on, where the loop knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WaitingOn {
-    /// The io_uring operation (`"recv"`, `"accept"`, `"read"`, ...).
-    pub operation: &'static str,
-    /// Time since it was submitted.
-    pub age: Duration,
+#[non_exhaustive]
+pub enum WaitingOn {
+    /// An io_uring operation it submitted (known in debug mode).
+    Operation {
+        /// The operation (`"recv"`, `"accept"`, `"read"`, ...).
+        name: &'static str,
+        /// Time since it was submitted.
+        age: Duration,
+    },
+    /// A timer (`sleep`, `timeout`, `interval`) whose waker is the task's.
+    Timer {
+        /// When it fires.
+        deadline: Instant,
+    },
+}
+
+impl fmt::Display for WaitingOn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WaitingOn::Operation { name, age } => {
+                write!(f, "{name} for {:.3} s", age.as_secs_f64())
+            }
+            WaitingOn::Timer { deadline } => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                write!(f, "a timer due in {:.3} s", left.as_secs_f64())
+            }
+        }
+    }
 }
 
 /// One task in a [`TaskDump`].
@@ -30,8 +54,8 @@ pub struct TaskSnapshot {
     /// last park outside debug mode, so a little less than that; exact in
     /// debug mode).
     pub age: Duration,
-    /// The operations it submitted that are in the kernel. Known in debug
-    /// mode only (empty otherwise).
+    /// The timers it waits on, and (in debug mode only) the operations it
+    /// submitted that are in the kernel.
     pub waiting_on: Vec<WaitingOn>,
 }
 
@@ -68,12 +92,7 @@ impl fmt::Display for TaskDump {
                 t.age.as_secs_f64()
             )?;
             for w in &t.waiting_on {
-                write!(
-                    f,
-                    ", waits on {} for {:.3} s",
-                    w.operation,
-                    w.age.as_secs_f64()
-                )?;
+                write!(f, ", waits on {w}")?;
             }
         }
         if !self.operations_known {
@@ -110,20 +129,32 @@ pub fn dump() -> TaskDump {
         };
         let now = Instant::now();
         let ops = h.driver.borrow().op_counts().in_flight(now);
+        let timers: Vec<(TaskId, Instant)> = h
+            .timers
+            .borrow()
+            .all_pending()
+            .filter_map(|(deadline, w)| Some((task_of(w)?, deadline)))
+            .collect();
         let mut tasks: Vec<TaskSnapshot> = h
             .exec
             .dump_entries()
             .into_iter()
             .map(|(info, task, spawned)| {
-                let id = task.id.as_u64();
+                let id = task.id;
                 TaskSnapshot {
                     waiting_on: ops
                         .iter()
-                        .filter(|op| op.task == id)
-                        .map(|op| WaitingOn {
-                            operation: opcode_name(op.opcode),
+                        .filter(|op| op.task == id.as_u64())
+                        .map(|op| WaitingOn::Operation {
+                            name: opcode_name(op.opcode),
                             age: op.age,
                         })
+                        .chain(
+                            timers
+                                .iter()
+                                .filter(|(t, _)| *t == id)
+                                .map(|&(_, deadline)| WaitingOn::Timer { deadline }),
+                        )
                         .collect(),
                     state: info.state,
                     age: now.saturating_duration_since(spawned),
