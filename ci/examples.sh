@@ -11,12 +11,12 @@ TIMING="
 sleep_concurrent 1.9 2.9
 wait_for 0.9 1.9
 hello 0.9 1.9
+metrics_server 2.9 5.9
 create_task 1.9 2.9
 sequential 2.9 3.9
 gather_three 2.9 3.9
 sleep_loop 4.9 5.9
 key_functions 4.9 5.9
-metrics_server 2.9 5.9
 "
 
 cargo build --quiet --examples
