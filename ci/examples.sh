@@ -15,6 +15,7 @@ cd "$(dirname "$0")/.."
 TIMING="
 subprocess_lines 1.4 2.9
 subprocess_communicate 0.9 1.9
+metrics_server 2.9 5.9
 "
 
 cargo build --quiet --examples

@@ -56,6 +56,7 @@ pub mod macro_support;
 
 /// The runtime's building blocks, for configuring a loop by hand.
 pub mod runtime {
+    pub use ringio_runtime::{metrics, unhandled};
     pub use ringio_runtime::{
         Builder, DriverStats, LoopClosed, LoopHandle, RemoteJoinHandle, RingFeatures, Runtime,
         RuntimeError, Unavailable,

@@ -6,16 +6,39 @@ use std::time::Duration;
 
 use ringio_runtime::{Builder, Runtime, RuntimeError};
 
-fn builder(entries: Option<u32>) -> Builder {
+/// The loop's settings from the attribute's arguments. The macros pass
+/// either `Option<u32>` (the ring entries) or this.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoopConfig {
+    /// `entries = N`.
+    pub entries: Option<u32>,
+    /// `debug`: debug mode.
+    pub debug: bool,
+}
+
+impl From<Option<u32>> for LoopConfig {
+    fn from(entries: Option<u32>) -> LoopConfig {
+        LoopConfig {
+            entries,
+            debug: false,
+        }
+    }
+}
+
+fn builder(config: impl Into<LoopConfig>) -> Builder {
+    let config = config.into();
     let mut builder = Runtime::builder();
-    if let Some(n) = entries {
+    if let Some(n) = config.entries {
         builder = builder.entries(n);
+    }
+    if config.debug {
+        builder = builder.debug(true);
     }
     builder
 }
 
-fn build(entries: Option<u32>) -> Result<Runtime, RuntimeError> {
-    builder(entries).build()
+fn build(config: impl Into<LoopConfig>) -> Result<Runtime, RuntimeError> {
+    builder(config).build()
 }
 
 /// What a `#[ringio::main(threads = N)]` or `#[ringio::test(threads = N)]`
@@ -42,7 +65,11 @@ impl<E: Send> PerThreadOutput for Result<(), E> {
 
 /// The body of a `#[ringio::main(threads = N)]`: runs a copy of the body on
 /// its own loop on each of N threads (thread-per-core); ends when all have.
-pub fn run_main_threads<F, Fut>(entries: Option<u32>, threads: usize, make: F) -> Fut::Output
+pub fn run_main_threads<F, Fut>(
+    entries: impl Into<LoopConfig>,
+    threads: usize,
+    make: F,
+) -> Fut::Output
 where
     F: Fn(usize) -> Fut + Sync,
     Fut: Future,
@@ -58,7 +85,7 @@ where
 /// loop of its own on each of N threads, each copy under `timeout_ms`.
 pub fn run_test_threads<F, Fut>(
     name: &str,
-    entries: Option<u32>,
+    entries: impl Into<LoopConfig>,
     timeout_ms: Option<u64>,
     threads: usize,
     make: F,
@@ -100,7 +127,7 @@ where
 /// The body of a `#[ringio::main]`: runs `future` on a new loop. A loop that
 /// cannot start, or fails, is reported on stderr and the process exits
 /// with status 1, as a program's startup failure should (no panic).
-pub fn run_main<F: Future>(entries: Option<u32>, future: F) -> F::Output {
+pub fn run_main<F: Future>(entries: impl Into<LoopConfig>, future: F) -> F::Output {
     let runtime = match build(entries) {
         Ok(rt) => rt,
         Err(e) => exit_with(&format!("cannot start the ringio runtime: {e}")),
@@ -121,7 +148,7 @@ fn exit_with(message: &str) -> ! {
 /// start or the test outlives `timeout_ms`.
 pub fn run_test<F: Future>(
     name: &str,
-    entries: Option<u32>,
+    entries: impl Into<LoopConfig>,
     timeout_ms: Option<u64>,
     future: F,
 ) -> F::Output {

@@ -61,3 +61,14 @@ async fn threads_each_copy_has_the_timeout() {
 async fn threads_combine_results() -> Result<(), String> {
     Ok(())
 }
+
+#[ringio::test(debug)]
+async fn debug_turns_debug_mode_on() {
+    // Debug mode tracks the operations tasks wait on; only it does.
+    assert!(ringio::task::dump().operations_known);
+}
+
+#[ringio::test(entries = 8, debug = false)]
+async fn debug_false_leaves_it_off() {
+    assert!(!ringio::task::dump().operations_known);
+}

@@ -24,8 +24,8 @@ impl Kind {
 
     fn allowed(self) -> &'static str {
         match self {
-            Kind::Main => "`entries = N` and `threads = N`",
-            Kind::Test => "`entries = N`, `threads = N` and `timeout_ms = N`",
+            Kind::Main => "`entries = N`, `threads = N` and `debug`",
+            Kind::Test => "`entries = N`, `threads = N`, `timeout_ms = N` and `debug`",
         }
     }
 }
@@ -39,6 +39,8 @@ pub(crate) struct Args {
     pub(crate) timeout_ms: Option<u64>,
     /// Loops (one per thread) each running a copy of the function.
     pub(crate) threads: Option<usize>,
+    /// Debug mode (`debug`, or `debug = true`).
+    pub(crate) debug: bool,
 }
 
 /// Most loops `threads` may ask for.
@@ -51,8 +53,35 @@ impl Args {
     pub(crate) fn parse(kind: Kind, tokens: TokenStream) -> syn::Result<Args> {
         let metas = Punctuated::<Meta, Token![,]>::parse_terminated.parse2(tokens)?;
         let mut args = Args::default();
+        let mut debug_given = false;
         for meta in metas {
             let name_value = match meta {
+                Meta::Path(path) if path.is_ident("debug") => {
+                    if debug_given {
+                        return Err(syn::Error::new_spanned(path, "`debug` is given twice"));
+                    }
+                    debug_given = true;
+                    args.debug = true;
+                    continue;
+                }
+                Meta::NameValue(nv) if nv.path.is_ident("debug") => {
+                    if debug_given {
+                        return Err(syn::Error::new_spanned(nv.path, "`debug` is given twice"));
+                    }
+                    debug_given = true;
+                    args.debug = match &nv.value {
+                        Expr::Lit(ExprLit {
+                            lit: Lit::Bool(b), ..
+                        }) => b.value,
+                        other => {
+                            return Err(syn::Error::new(
+                                other.span(),
+                                "expected `debug`, `debug = true` or `debug = false`",
+                            ))
+                        }
+                    };
+                    continue;
+                }
                 Meta::NameValue(nv) => nv,
                 other => {
                     return Err(syn::Error::new_spanned(

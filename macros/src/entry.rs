@@ -40,6 +40,11 @@ fn expand(kind: Kind, attr: TokenStream, item: TokenStream) -> syn::Result<Token
         Some(n) => quote!(::core::option::Option::Some(#n)),
         None => quote!(::core::option::Option::None),
     };
+    let entries = if args.debug {
+        quote!(::ringio::macro_support::LoopConfig { entries: #entries, debug: true })
+    } else {
+        entries
+    };
     // The body keeps its own spans, so errors inside it point at the user's
     // code; `async move` lets it return the declared type, `?` included.
     let new_body = match (kind, args.threads) {

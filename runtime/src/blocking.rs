@@ -62,6 +62,12 @@ impl Pool {
         self.lock().threads
     }
 
+    /// Threads alive, and jobs waiting for one.
+    pub(crate) fn load(&self) -> (usize, usize) {
+        let st = self.lock();
+        (st.threads, st.queue.len())
+    }
+
     /// Queues `job`, starting a thread if none is idle and the bound allows.
     pub(crate) fn execute(self: &Arc<Self>, job: Job) -> io::Result<()> {
         let mut st = self.lock();

@@ -3,17 +3,23 @@
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::future::Future;
+use std::panic::Location;
 use std::ptr::NonNull;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::task::Waker;
+use std::time::{Duration, Instant};
 
 use slab::Slab;
 
+use crate::debug::DebugState;
 use crate::shared::Shared;
 use crate::task::contain::contain;
-use crate::task::raw::{self, Header, TaskRef, CANCELLED, COMPLETE, JOIN_HANDLE, SCHEDULED};
-use crate::task::{self, JoinHandle, TaskId, TaskInfo};
+use crate::task::raw::{
+    self, Birth, CellKind, Header, Plain, TaskRef, CANCELLED, COMPLETE, JOIN_HANDLE, SCHEDULED,
+};
+use crate::task::spans::TaskSpans;
+use crate::task::{self, JoinHandle, TaskId, TaskIdentity, TaskInfo};
 
 pub(crate) struct Executor {
     queue: RefCell<VecDeque<TaskRef>>,
@@ -29,6 +35,23 @@ pub(crate) struct Executor {
     /// id, their waker). Empty unless someone waits, so `complete` pays one
     /// borrow.
     done_waiters: RefCell<Vec<(u64, TaskId, Waker)>>,
+    /// Time zero of task birth times (nanoseconds since it, in a `u64` to
+    /// keep the task header small).
+    epoch: Instant,
+    /// The loop's coarse clock, in nanoseconds since `epoch`: the time of
+    /// its last park (or start), the birth time of tasks spawned until the
+    /// next (so ages are "at least").
+    clock: Cell<u64>,
+    /// Metrics: tasks spawned, and polls.
+    spawned: Cell<u64>,
+    polls: Cell<u64>,
+    /// Debug mode's state; `None` when off.
+    pub(crate) debug: Option<Box<DebugState>>,
+    /// Tracing spans of the tasks a subscriber wanted one for.
+    spans: TaskSpans,
+    /// Debug mode is on or a task has a span: polls take the instrumented
+    /// path. The one branch a poll pays for both when neither is used.
+    instrumented: Cell<bool>,
 }
 
 /// Restores the current-task pointer when a poll ends, also by unwinding.
@@ -52,6 +75,13 @@ impl Executor {
             current: Cell::new(None),
             closed: Cell::new(false),
             done_waiters: RefCell::new(Vec::new()),
+            epoch: Instant::now(),
+            clock: Cell::new(0),
+            spawned: Cell::new(0),
+            polls: Cell::new(0),
+            debug: None,
+            spans: TaskSpans::default(),
+            instrumented: Cell::new(false),
         }
     }
 
@@ -68,13 +98,54 @@ impl Executor {
         self.queue.borrow().len()
     }
 
+    /// Spawns `future`; the caller's location is its spawn location.
+    #[track_caller]
+    #[allow(dead_code)]
     pub(crate) fn spawn<F: Future + 'static>(
         &self,
         shared: &Arc<Shared>,
         future: F,
         name: Option<Box<str>>,
     ) -> JoinHandle<F::Output> {
-        let ptr = raw::allocate(future, TaskId::next(), name, shared.clone());
+        self.spawn_at(shared, future, name, Location::caller())
+    }
+
+    /// Spawns `future`, spawned at `location`.
+    pub(crate) fn spawn_at<F: Future + 'static>(
+        &self,
+        shared: &Arc<Shared>,
+        future: F,
+        name: Option<Box<str>>,
+        location: &'static Location<'static>,
+    ) -> JoinHandle<F::Output> {
+        self.spawn_kind::<F, Plain>(shared, future, name, location)
+    }
+
+    /// Spawns a task of the cell kind `K` (plain, or fallible: an unread
+    /// `Err` is reported).
+    pub(crate) fn spawn_kind<F: Future + 'static, K: CellKind<F>>(
+        &self,
+        shared: &Arc<Shared>,
+        future: F,
+        name: Option<Box<str>>,
+        location: &'static Location<'static>,
+    ) -> JoinHandle<F::Output> {
+        let id = TaskId::next();
+        if self.spans.spawned(id, name.as_deref(), location) {
+            self.instrumented.set(true);
+        }
+        let birth = Birth {
+            id,
+            name,
+            location,
+            // Debug mode dates tasks exactly; otherwise the loop's clock.
+            spawned: match self.debug {
+                None => self.clock.get(),
+                Some(_) => self.nanos(Instant::now()),
+            },
+        };
+        let ptr = raw::allocate::<F, K>(future, birth, shared.clone());
+        self.spawned.set(self.spawned.get() + 1);
         // SAFETY: `allocate` made three references: one for each of these.
         let (reg, queued, handle) = unsafe {
             (
@@ -121,7 +192,12 @@ impl Executor {
                 cell: &self.current,
                 prev: self.current.replace(Some(task.ptr())),
             };
-            let done = task.poll();
+            self.polls.set(self.polls.get() + 1);
+            let done = if self.instrumented.get() {
+                self.poll_instrumented(&task)
+            } else {
+                task.poll()
+            };
             drop(guard);
             if !done {
                 return;
@@ -130,10 +206,30 @@ impl Executor {
         self.complete(&task);
     }
 
+    /// A poll inside the task's span, timed in debug mode.
+    #[cold]
+    fn poll_instrumented(&self, task: &TaskRef) -> bool {
+        let span = self.spans.get(task.header().id);
+        let _entered = span.as_ref().map(|s| s.enter());
+        match &self.debug {
+            Some(debug) => debug.poll_timed(task),
+            None => task.poll(),
+        }
+    }
+
+    /// Turns debug mode on (before the loop runs).
+    pub(crate) fn set_debug(&mut self, debug: DebugState) {
+        self.debug = Some(Box::new(debug));
+        self.instrumented.set(true);
+    }
+
     /// Records a finished stage: releases the registry's reference and hands
     /// the output to the `JoinHandle` (or drops it if there is none).
     fn complete(&self, task: &TaskRef) {
         let header = task.header();
+        if self.instrumented.get() {
+            self.spans.ended(header.id);
+        }
         let prev = header.state.fetch_or(COMPLETE, Ordering::AcqRel);
         let key = header.registry_key.get();
         let entry = {
@@ -167,6 +263,17 @@ impl Executor {
     /// contained, so the registry never lets go of a task whose future is
     /// alive, and the remote queue is always closed at the end.
     pub(crate) fn shutdown(&self) {
+        if let Some(debug) = &self.debug {
+            if !self.closed.get() {
+                let pending: Vec<TaskIdentity> = self
+                    .registry
+                    .borrow()
+                    .iter()
+                    .map(|(_, t)| TaskIdentity::of(t.header()))
+                    .collect();
+                debug.closing(&pending);
+            }
+        }
         self.closed.set(true);
         // A cursor over the registry's keys: no task is added meanwhile
         // (spawns are refused once closed), so one pass finds every task;
@@ -207,6 +314,40 @@ impl Executor {
         // SAFETY: the task being polled is alive (its queue entry is held by
         // `run` for the duration of the poll).
         Some(task::info(unsafe { ptr.as_ref() }, true))
+    }
+
+    /// The identity of the task being polled.
+    pub(crate) fn current_identity(&self) -> Option<TaskIdentity> {
+        let ptr = self.current.get()?;
+        // SAFETY: as in current_info.
+        Some(TaskIdentity::of(unsafe { ptr.as_ref() }))
+    }
+
+    /// The identity of the live task with id `id` (a scan: debug mode).
+    pub(crate) fn identity_of(&self, id: u64) -> Option<TaskIdentity> {
+        self.registry
+            .borrow()
+            .iter()
+            .find(|(_, t)| t.header().id.as_u64() == id)
+            .map(|(_, t)| TaskIdentity::of(t.header()))
+    }
+
+    /// What a dump shows of each live task: its snapshot, identity and
+    /// spawn time.
+    pub(crate) fn dump_entries(&self) -> Vec<(TaskInfo, TaskIdentity, Instant)> {
+        let current = self.current.get();
+        self.registry
+            .borrow()
+            .iter()
+            .map(|(_, t)| {
+                let h = t.header();
+                (
+                    task::info(h, Some(t.ptr()) == current),
+                    TaskIdentity::of(h),
+                    self.epoch + Duration::from_nanos(h.spawned),
+                )
+            })
+            .collect()
     }
 
     pub(crate) fn all_info(&self) -> Vec<TaskInfo> {
@@ -267,6 +408,25 @@ impl Executor {
 
     pub(crate) fn live_tasks(&self) -> usize {
         self.registry.borrow().len()
+    }
+
+    fn nanos(&self, t: Instant) -> u64 {
+        u64::try_from(t.saturating_duration_since(self.epoch).as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    /// Advances the coarse clock (the loop read the time anyway).
+    pub(crate) fn set_clock(&self, now: Instant) {
+        self.clock.set(self.nanos(now));
+    }
+
+    /// Tasks spawned on this loop.
+    pub(crate) fn spawned(&self) -> u64 {
+        self.spawned.get()
+    }
+
+    /// Polls of tasks.
+    pub(crate) fn polls(&self) -> u64 {
+        self.polls.get()
     }
 }
 

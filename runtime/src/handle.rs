@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::io;
+use std::panic::Location;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::Waker;
@@ -13,6 +14,7 @@ use crate::blocking::Pool;
 use crate::context;
 use crate::driver::{DeferredCloses, Driver};
 use crate::executor::Executor;
+use crate::metrics::LoopCounters;
 use crate::shared::Shared;
 use crate::task::contain::contain;
 use crate::task::JoinHandle;
@@ -32,6 +34,8 @@ pub(crate) struct Handle {
     pub(crate) event_interval: u32,
     /// Reused buffer of wakers to wake after a driver or wheel borrow.
     wakes: RefCell<Vec<Waker>>,
+    /// The loop's own metrics counters (parks, busy time).
+    pub(crate) counters: LoopCounters,
 }
 
 impl Handle {
@@ -51,15 +55,27 @@ impl Handle {
             start: Instant::now(),
             event_interval: event_interval.max(1),
             wakes: RefCell::new(Vec::with_capacity(64)),
+            counters: LoopCounters::new(),
         }
     }
 
+    #[track_caller]
     pub(crate) fn spawn<F: Future + 'static>(
         &self,
         future: F,
         name: Option<Box<str>>,
     ) -> JoinHandle<F::Output> {
-        self.exec.spawn(&self.shared, future, name)
+        self.spawn_at(future, name, Location::caller())
+    }
+
+    /// As `spawn`, with the spawn location given.
+    pub(crate) fn spawn_at<F: Future + 'static>(
+        &self,
+        future: F,
+        name: Option<Box<str>>,
+        location: &'static Location<'static>,
+    ) -> JoinHandle<F::Output> {
+        self.exec.spawn_at(&self.shared, future, name, location)
     }
 
     /// Wheel tick of `deadline`, rounded up so a timer never fires early.
@@ -103,12 +119,21 @@ impl Handle {
         {
             let mut driver = self.driver.borrow_mut();
             if may_park {
-                let timeout = self.timers.borrow().next_expiration().map(|tick| {
+                let before = now.unwrap_or_else(Instant::now);
+                let mut timeout = self.timers.borrow().next_expiration().map(|tick| {
                     let at = self.start + Duration::from_millis(tick);
-                    at.saturating_duration_since(now.unwrap_or_else(Instant::now))
+                    at.saturating_duration_since(before)
                 });
+                if let Some(debug) = &self.exec.debug {
+                    // Wake up in time to check the operations' ages.
+                    let check = debug.check_interval();
+                    timeout = Some(timeout.map_or(check, |t| t.min(check)));
+                }
                 driver.park(timeout)?;
-                now = Some(Instant::now());
+                let after = Instant::now();
+                self.counters.parked(before, after);
+                self.exec.set_clock(after);
+                now = Some(after);
             } else {
                 driver.poll_nonblocking()?;
             }
@@ -125,6 +150,9 @@ impl Handle {
         }
         *self.wakes.borrow_mut() = wakes;
         self.drain_remote();
+        if let Some(debug) = &self.exec.debug {
+            debug.check_ops(self);
+        }
         Ok(())
     }
 

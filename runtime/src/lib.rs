@@ -22,9 +22,12 @@
 //! assert!(took < Duration::from_millis(58), "{took:?}");
 //! ```
 //!
-//! Modules: [`task`] (tasks and their handles), [`time`] (sleep, timeout,
-//! interval), [`buf`] (owned buffers for completion-based I/O), [`pipe`]
-//! (pipes on the ring), and the blocking pool ([`spawn_blocking`]).
+//! Modules: [`task`] (tasks and their handles, [`task::dump`]), [`time`]
+//! (sleep, timeout, interval), [`buf`] (owned buffers for completion-based
+//! I/O), [`pipe`] (pipes on the ring), the blocking pool
+//! ([`spawn_blocking`]), and the loop seeing itself: [`metrics`] (always-on
+//! counters), [`unhandled`] (errors nobody can retrieve, reported once),
+//! debug mode ([`Builder::debug`]) and `tracing` spans per task.
 //! The driver (the ring and its in-flight operations) and the task cell are
 //! the only modules with `unsafe`; each documents its invariants.
 
@@ -34,6 +37,7 @@ mod blocking;
 pub mod buf;
 mod callback;
 mod context;
+mod debug;
 mod driver;
 mod error;
 mod executor;
@@ -41,16 +45,19 @@ mod fd;
 pub mod fs;
 mod handle;
 mod loop_handle;
+pub mod metrics;
 pub mod net;
 mod per_thread;
 pub mod pipe;
 pub mod process;
+mod report;
 mod runtime;
 mod shared;
 pub mod signal;
 mod stash;
 pub mod task;
 pub mod time;
+pub mod unhandled;
 
 pub use blocking::{spawn_blocking, try_spawn_blocking};
 pub use callback::{call_at, call_later, call_soon, TimerHandle};

@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::panic::Location;
 use std::pin::Pin;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
@@ -105,7 +106,7 @@ impl LoopHandle {
     ///
     /// Fails with [`LoopClosed`] (dropping `future`) once the loop shut
     /// down; if the loop shuts down before the task finishes, the handle
-    /// gives [`JoinError::Cancelled`].
+    /// gives a cancelled [`JoinError`].
     pub fn spawn<F>(&self, future: F) -> Result<RemoteJoinHandle<F::Output>, LoopClosed>
     where
         F: Future + Send + 'static,
@@ -119,25 +120,21 @@ impl LoopHandle {
     /// socket, hold loop-local state): `make` is sent to the loop and called
     /// there, and the future it returns runs as a task of the loop. Only
     /// the output must be `Send`.
+    #[track_caller]
     pub fn spawn_with<M, Fut>(&self, make: M) -> Result<RemoteJoinHandle<Fut::Output>, LoopClosed>
     where
         M: FnOnce() -> Fut + Send + 'static,
         Fut: Future + 'static,
         Fut::Output: Send + 'static,
     {
-        let cell = Arc::new(RemoteCell {
-            state: Mutex::new(RemoteState {
-                result: None,
-                waker: None,
-                abort: None,
-                abort_requested: false,
-            }),
-            done: Condvar::new(),
-        });
-        let completer = Completer(cell.clone());
+        let (completer, handle) = remote_pair();
+        let location = Location::caller();
         self.shared
             .push_callback(Box::new(move || {
-                let task = crate::task::spawn(make());
+                let Some(handle) = context::current() else {
+                    return;
+                };
+                let task = handle.spawn_at(make(), None, location);
                 completer.set_abort(task.abort_handle());
                 crate::task::spawn(async move {
                     let result = task.await;
@@ -145,8 +142,36 @@ impl LoopHandle {
                 });
             }))
             .map_err(|_| LoopClosed)?;
-        Ok(RemoteJoinHandle { cell })
+        Ok(handle)
     }
+
+    /// Runs `f` on the loop's thread (between two tasks) and gives its
+    /// result through the handle; no task is made.
+    pub(crate) fn call<R, F>(&self, f: F) -> Result<RemoteJoinHandle<R>, LoopClosed>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let (completer, handle) = remote_pair();
+        self.shared
+            .push_callback(Box::new(move || completer.complete(Ok(f()))))
+            .map_err(|_| LoopClosed)?;
+        Ok(handle)
+    }
+}
+
+/// A result slot: the loop's side and the awaiting side.
+fn remote_pair<T>() -> (Completer<T>, RemoteJoinHandle<T>) {
+    let cell = Arc::new(RemoteCell {
+        state: Mutex::new(RemoteState {
+            result: None,
+            waker: None,
+            abort: None,
+            abort_requested: false,
+        }),
+        done: Condvar::new(),
+    });
+    (Completer(cell.clone()), RemoteJoinHandle { cell })
 }
 
 struct RemoteState<T> {
@@ -201,7 +226,7 @@ impl<T> Completer<T> {
 
 impl<T> Drop for Completer<T> {
     fn drop(&mut self) {
-        self.complete(Err(JoinError::Cancelled));
+        self.complete(Err(JoinError::cancelled_unborn()));
     }
 }
 
@@ -223,7 +248,7 @@ impl<T> fmt::Debug for RemoteJoinHandle<T> {
 
 impl<T> RemoteJoinHandle<T> {
     /// Cancels the task, from any thread: it is dropped at its next
-    /// suspension point, and the handle gives [`JoinError::Cancelled`].
+    /// suspension point, and the handle gives a cancelled [`JoinError`].
     pub fn abort(&self) {
         let mut st = self.cell.lock();
         st.abort_requested = true;

@@ -11,10 +11,12 @@ use std::any::Any;
 use std::future::Future;
 use std::io;
 use std::panic::AssertUnwindSafe;
-use std::sync::{mpsc, Condvar, Mutex};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 
 use crate::error::RuntimeError;
+use crate::metrics::Siblings;
 use crate::runtime::Builder;
+use crate::shared::Shared;
 
 /// Runs `make(i)` on its own new loop, on each of `threads` threads (index
 /// 0 on the calling thread), with the default configuration; returns the
@@ -68,7 +70,7 @@ impl Builder {
         // Each spawned loop reports whether it could be built, then waits at
         // the gate until the calling thread says whether all could.
         let gate = Gate::default();
-        let (report, reports) = mpsc::channel::<Result<(), RuntimeError>>();
+        let (report, reports) = mpsc::channel::<Result<(usize, Arc<Shared>), RuntimeError>>();
         type Joined<T> = Result<Result<Option<T>, RuntimeError>, Box<dyn Any + Send>>;
         let mut results: Vec<Joined<Fut::Output>> = Vec::with_capacity(threads);
         let mut failure = None;
@@ -82,7 +84,7 @@ impl Builder {
                     .spawn_scoped(scope, move || {
                         let runtime = match self.build() {
                             Ok(rt) => {
-                                let _ = report.send(Ok(()));
+                                let _ = report.send(Ok((index, rt.handle.shared.clone())));
                                 rt
                             }
                             Err(e) => {
@@ -112,9 +114,11 @@ impl Builder {
                     None
                 }
             };
+            let mut loops: Vec<Option<Arc<Shared>>> = vec![None; threads];
+            loops[0] = own.as_ref().map(|rt| rt.handle.shared.clone());
             for _ in 0..handles.len() {
                 match reports.recv() {
-                    Ok(Ok(())) => {}
+                    Ok(Ok((index, shared))) => loops[index] = Some(shared),
                     Ok(Err(e)) => {
                         failure.get_or_insert(e);
                     }
@@ -123,6 +127,19 @@ impl Builder {
                 }
             }
             let go = failure.is_none();
+            if go {
+                // Each loop learns its siblings (for metrics::per_loop).
+                let siblings: Siblings = loops
+                    .iter()
+                    .flatten()
+                    .map(Arc::downgrade)
+                    .collect::<Vec<_>>()
+                    .into();
+                for shared in loops.iter().flatten() {
+                    let _ = shared.siblings.set(siblings.clone());
+                }
+            }
+            drop(loops);
             gate.open(go);
             if let (true, Some(rt)) = (go, own) {
                 results.push(std::panic::catch_unwind(AssertUnwindSafe(|| {

@@ -11,14 +11,17 @@ use std::time::Duration;
 
 use crate::blocking::Pool;
 use crate::context;
+use crate::debug::{self, DebugState};
 use crate::driver::{
     build_ring, Driver, DriverStats, RingFeatures, DEFAULT_READ_BUFS, SHUTDOWN_GRACE,
 };
 use crate::error::RuntimeError;
 use crate::handle::Handle;
 use crate::loop_handle::LoopHandle;
+use crate::metrics::{self, RuntimeMetrics};
 use crate::shared::Shared;
 use crate::task::{JoinHandle, TaskInfo};
+use crate::unhandled::{Hook, UnhandledError};
 
 /// Runs `future` to completion on a new event loop, as `asyncio.run(main())`.
 ///
@@ -51,6 +54,20 @@ pub struct Builder {
     blocking_thread_name: String,
     read_buffers: (u16, u32),
     shutdown_grace: Duration,
+    unhandled: Option<DebugHook>,
+    debug: bool,
+    slow_poll: Duration,
+    op_age: Duration,
+}
+
+/// The unhandled-error hook, shown by `Builder`'s `Debug` as set.
+#[derive(Clone)]
+struct DebugHook(Hook);
+
+impl std::fmt::Debug for DebugHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<hook>")
+    }
 }
 
 impl Default for Builder {
@@ -65,6 +82,10 @@ impl Default for Builder {
             blocking_thread_name: "ringio-blocking".into(),
             read_buffers: DEFAULT_READ_BUFS,
             shutdown_grace: SHUTDOWN_GRACE,
+            unhandled: None,
+            debug: false,
+            slow_poll: debug::SLOW_POLL,
+            op_age: debug::OP_AGE,
         }
     }
 }
@@ -144,6 +165,69 @@ impl Builder {
         self
     }
 
+    /// Replaces the default report of errors nobody can retrieve (a task's
+    /// panic whose `JoinHandle` was dropped, a `start_server` handler's
+    /// error or panic; see [`unhandled`](crate::unhandled)). The default
+    /// goes to `tracing` when a subscriber is installed, else to stderr.
+    /// `hook` runs on the loop's thread, once per error; pass `|_| {}` to
+    /// turn the reports off. A panic in `hook` is contained.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use ringio_runtime::Runtime;
+    ///
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let sink = seen.clone();
+    /// let rt = Runtime::builder()
+    ///     .on_unhandled_error(move |e| sink.lock().unwrap().push(e.to_string()))
+    ///     .build()
+    ///     .unwrap();
+    /// rt.block_on(async {
+    ///     drop(ringio_runtime::spawn(async { panic!("boom") }));
+    ///     ringio_runtime::time::sleep(std::time::Duration::from_millis(5)).await;
+    /// })
+    /// .unwrap();
+    /// let seen = seen.lock().unwrap();
+    /// assert_eq!(seen.len(), 1);
+    /// assert!(seen[0].ends_with("boom"), "{}", seen[0]);
+    /// ```
+    pub fn on_unhandled_error(
+        mut self,
+        hook: impl Fn(&UnhandledError) + Send + Sync + 'static,
+    ) -> Builder {
+        self.unhandled = Some(DebugHook(Arc::new(hook)));
+        self
+    }
+
+    /// Debug mode, as asyncio's `loop.set_debug(True)` (default off; the
+    /// environment variable `RINGIO_DEBUG=1` turns it on too): slow-poll
+    /// and slow-operation warnings naming the task, the list of tasks
+    /// cancelled when the loop closes, and a task dump (see
+    /// [`task::dump`](crate::task::dump)) on SIGUSR1, printed by a task
+    /// named `ringio-debug-sigusr1` (send the signal to the loop's thread,
+    /// or block SIGUSR1 in the process's other threads, as for any
+    /// [`signal`](crate::signal)). Reports go to `tracing` (target
+    /// `ringio`) when a subscriber is installed, else to stderr. Off, it
+    /// costs one predictable branch per poll.
+    pub fn debug(mut self, enabled: bool) -> Builder {
+        self.debug = enabled;
+        self
+    }
+
+    /// In debug mode, the time one poll of a task may hold the loop before
+    /// it is reported (asyncio's `slow_callback_duration`; default 100 ms).
+    pub fn slow_poll_threshold(mut self, threshold: Duration) -> Builder {
+        self.slow_poll = threshold;
+        self
+    }
+
+    /// In debug mode, the time an operation may stay in the kernel before
+    /// it is reported, once (default 10 s).
+    pub fn op_age_warning(mut self, age: Duration) -> Builder {
+        self.op_age = age;
+        self
+    }
+
     /// Creates the loop: the ring, its eventfd and the blocking pool.
     ///
     /// Fails with [`RuntimeError::Unavailable`] naming the cause and remedy
@@ -183,7 +267,9 @@ impl Builder {
             )));
         }
         let (ring, features) = build_ring(self.entries, self.cq_entries, self.defer_taskrun)?;
-        let shared = Arc::new(Shared::new()?);
+        let mut shared = Shared::new()?;
+        shared.unhandled = self.unhandled.as_ref().map(|h| h.0.clone());
+        let shared = Arc::new(shared);
         let mut driver = Driver::new(ring, features, shared.eventfd());
         driver.set_read_buffers(count, size);
         driver.set_shutdown_grace(self.shutdown_grace);
@@ -192,9 +278,27 @@ impl Builder {
             self.blocking_keep_alive,
             self.blocking_thread_name.clone(),
         ));
-        Ok(Runtime {
-            handle: Rc::new(Handle::new(driver, shared, pool, self.event_interval)),
-        })
+        let mut handle = Handle::new(driver, shared, pool, self.event_interval);
+        let debug = self.debug || debug::from_env();
+        if debug {
+            let state = DebugState::new(self.slow_poll, self.op_age);
+            handle
+                .driver
+                .get_mut()
+                .op_counts_mut()
+                .track_ages(state.current_task.clone());
+            handle.exec.set_debug(state);
+        }
+        let runtime = Runtime {
+            handle: Rc::new(handle),
+        };
+        if let Some(state) = &runtime.handle.exec.debug {
+            let task = runtime
+                .handle
+                .spawn(debug::dump_on_sigusr1(), Some(debug::DUMP_TASK.into()));
+            state.dump_task.set(Some(task.id()));
+        }
+        Ok(runtime)
     }
 }
 
@@ -272,6 +376,7 @@ impl Runtime {
     pub fn block_on<F: Future>(&self, future: F) -> Result<F::Output, RuntimeError> {
         let _enter = context::enter(&self.handle)?;
         let handle = &*self.handle;
+        let _running = handle.counters.running();
         let main = Arc::new(MainWaker {
             woken: AtomicBool::new(true),
             shared: handle.shared.clone(),
@@ -305,6 +410,7 @@ impl Runtime {
 
     /// Spawns a task on this loop; it runs during `block_on`. Unlike
     /// [`spawn`](crate::spawn) this works outside the loop too.
+    #[track_caller]
     pub fn spawn<F: Future + 'static>(&self, future: F) -> JoinHandle<F::Output> {
         self.handle.spawn(future, None)
     }
@@ -323,6 +429,15 @@ impl Runtime {
     /// The optional io_uring setup flags this loop's ring got.
     pub fn ring_features(&self) -> RingFeatures {
         self.handle.driver.borrow().features()
+    }
+
+    /// This loop's metrics (tasks, polls, busy time, operations per
+    /// opcode, ...); from inside the loop, [`metrics::current`] gives the
+    /// same.
+    ///
+    /// [`metrics::current`]: crate::metrics::current
+    pub fn metrics(&self) -> RuntimeMetrics {
+        metrics::snapshot(&self.handle)
     }
 
     /// Counters of the driver (SQ-full flushes, CQ overflows, submissions).

@@ -4,9 +4,11 @@
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
+use crate::metrics::Siblings;
 use crate::task::raw::TaskRef;
+use crate::unhandled::Hook;
 
 /// A task reference in transit from another thread to its owner loop.
 struct RemoteTask(TaskRef);
@@ -42,6 +44,11 @@ pub(crate) struct Shared {
     /// The eventfd's number, for the driver's armed read (valid until
     /// [`Shared::release_eventfd`], which runs after the driver shut down).
     eventfd_raw: RawFd,
+    /// The loop's hook for errors nobody can retrieve (`None`: the default
+    /// report). Read-only once the loop is built.
+    pub(crate) unhandled: Option<Hook>,
+    /// The loops of the `run_per_thread` this loop belongs to (metrics).
+    pub(crate) siblings: OnceLock<Siblings>,
 }
 
 impl Shared {
@@ -61,7 +68,14 @@ impl Shared {
             }),
             notified: AtomicBool::new(false),
             eventfd_raw: fd,
+            unhandled: None,
+            siblings: OnceLock::new(),
         })
+    }
+
+    /// The hook for unretrievable errors, if one replaced the default.
+    pub(crate) fn unhandled_hook(&self) -> Option<&Hook> {
+        self.unhandled.as_ref()
     }
 
     pub(crate) fn eventfd(&self) -> RawFd {

@@ -3,7 +3,8 @@
 //!
 //! One accept task per server; each connection runs its handler in a task
 //! of its own, so a handler that fails or panics ends only its connection
-//! (reported through `tracing`). The server counts live connections so
+//! (reported once through the loop's unhandled-error report: `tracing`
+//! when a subscriber is installed, else stderr). The server counts live connections so
 //! that `wait_closed` can wait for them.
 
 use std::any::Any;
@@ -21,6 +22,7 @@ use std::task::{Context, Poll, Waker};
 
 use ringio_runtime::net::{default_backlog, TcpListener, ToSocketAddrs, UnixListener};
 use ringio_runtime::task::{Builder, JoinHandle};
+use ringio_runtime::unhandled::{report_unhandled, UnhandledKind};
 
 use crate::connect::{from_tcp, from_unix, StreamOptions};
 use crate::error::InvalidLimit;
@@ -29,7 +31,9 @@ use crate::writer::StreamWriter;
 
 /// What a connection handler may return: `()`, or a `Result` whose error
 /// is displayed (`std::io::Error`, `ReadError`, `Box<dyn Error>`, ...). An
-/// error is reported through `tracing` and ends that connection only.
+/// error ends that connection only, and is reported once through
+/// `ringio_runtime::unhandled` (`tracing` when a subscriber is installed,
+/// else stderr; `Builder::on_unhandled_error` replaces it).
 pub trait HandlerResult {
     /// The failure to report, if the handler failed.
     fn failure(self) -> Option<String>;
@@ -249,15 +253,24 @@ where
     F: Future,
     F::Output: HandlerResult,
 {
+    // Nobody awaits a handler: its failure is reported once, naming this
+    // connection's task, through the loop's unhandled-error hook (tracing
+    // or stderr by default).
     match CatchUnwind(pin!(fut)).await {
         Ok(out) => {
             if let Some(msg) = out.failure() {
-                tracing::error!(%peer, "stream handler failed: {msg}");
+                report_unhandled(
+                    UnhandledKind::Error,
+                    format_args!("start_server handler for {peer} returned an error: {msg}"),
+                );
             }
         }
         Err(panic) => {
             let msg = panic_message(&*panic);
-            tracing::error!(%peer, "stream handler panicked: {msg}");
+            report_unhandled(
+                UnhandledKind::Panic,
+                format_args!("start_server handler for {peer} panicked: {msg}"),
+            );
         }
     }
 }
@@ -316,7 +329,7 @@ where
 /// The handler is an async fn (or closure) taking `(StreamReader,
 /// StreamWriter)` and returning `()` or a `Result` (see
 /// [`HandlerResult`]); an error or a panic ends that connection only and
-/// is reported through `tracing`. `TCP_NODELAY` is set on every
+/// is reported once (see [`HandlerResult`]). `TCP_NODELAY` is set on every
 /// connection.
 ///
 /// ```

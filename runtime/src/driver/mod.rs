@@ -55,6 +55,7 @@
 pub(crate) mod bufring;
 mod lifecycle;
 pub(crate) mod op;
+mod op_counts;
 mod setup;
 
 pub use setup::RingFeatures;
@@ -76,6 +77,7 @@ use slab::Slab;
 use bufring::BufRing;
 use lifecycle::{Lifecycle, Multi};
 use op::OpCode;
+pub(crate) use op_counts::OpCounts;
 
 /// `user_data` of requests whose completion nobody waits for.
 pub(crate) const IGNORE_KEY: u64 = u64::MAX;
@@ -136,6 +138,7 @@ pub(crate) struct Driver {
     eventfd_armed: bool,
     features: RingFeatures,
     stats: DriverStats,
+    op_counts: OpCounts,
     closed: bool,
     /// Set when shutdown gave up waiting: the ring must never be unmapped.
     leaked: bool,
@@ -178,6 +181,7 @@ impl Driver {
             eventfd_armed: false,
             features,
             stats: DriverStats::default(),
+            op_counts: OpCounts::default(),
             closed: false,
             leaked: false,
             read_bufs: ReadBufs::Unused {
@@ -259,6 +263,16 @@ impl Driver {
         self.stats
     }
 
+    /// Operations per opcode.
+    pub(crate) fn op_counts(&self) -> &OpCounts {
+        &self.op_counts
+    }
+
+    /// Debug mode: the counters also keep each operation's start and task.
+    pub(crate) fn op_counts_mut(&mut self) -> &mut OpCounts {
+        &mut self.op_counts
+    }
+
     /// Operations started by users that have not completed.
     pub(crate) fn in_flight(&self) -> usize {
         self.in_flight
@@ -296,10 +310,12 @@ impl Driver {
             Lifecycle::Submitted
         };
         let key = self.ops.insert(entry);
+        let opcode = sqe.get_opcode();
         match self.push(sqe.user_data(key as u64)) {
             Ok(()) => {
                 self.in_flight += 1;
                 self.stats.submitted += 1;
+                self.op_counts.submitted(key, opcode);
             }
             Err(e) => {
                 let errno = e.raw_os_error().unwrap_or(libc::EIO);
@@ -444,14 +460,19 @@ impl Driver {
                 match cqe.user_data() {
                     IGNORE_KEY => {}
                     EVENTFD_KEY => self.eventfd_armed = false,
-                    key => dispatch(
-                        &mut self.ops,
-                        &mut self.wakes,
-                        &mut self.in_flight,
-                        &mut over_cap,
-                        key as usize,
-                        c,
-                    ),
+                    key => {
+                        if !cqueue::more(c.flags) && self.ops.contains(key as usize) {
+                            self.op_counts.completed(key as usize, c.result);
+                        }
+                        dispatch(
+                            &mut self.ops,
+                            &mut self.wakes,
+                            &mut self.in_flight,
+                            &mut over_cap,
+                            key as usize,
+                            c,
+                        )
+                    }
                 }
             }
             drop(cq);

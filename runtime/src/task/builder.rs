@@ -1,8 +1,11 @@
 //! The task builder: names, and spawning with a `Result`.
 
+use std::fmt;
 use std::future::Future;
 use std::io;
+use std::panic::Location;
 
+use super::raw::Fallible;
 use super::JoinHandle;
 use crate::context;
 use crate::error::no_runtime;
@@ -37,16 +40,63 @@ impl Builder {
         self
     }
 
-    /// Spawns the task on the loop running on this thread.
+    /// Spawns the task on the loop running on this thread. The place of
+    /// this call is the task's spawn location.
     ///
     /// Fails with an error saying so when no ringio loop runs here.
+    #[track_caller]
     pub fn spawn<F>(self, future: F) -> io::Result<JoinHandle<F::Output>>
     where
         F: Future + 'static,
     {
         let name = self.name.map(String::into_boxed_str);
+        let location = Location::caller();
         context::with_current(|h| match h {
-            Some(h) => Ok(h.spawn(future, name)),
+            Some(h) => Ok(h.spawn_at(future, name, location)),
+            None => Err(no_runtime()),
+        })
+    }
+
+    /// As [`spawn`](Builder::spawn), for a future whose output is a
+    /// `Result`: if the task returns `Err` and nobody reads it (the handle
+    /// was dropped, or is dropped without awaiting it), the error is
+    /// reported once, as an unretrieved panic is (see
+    /// [`unhandled`](crate::unhandled)).
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use ringio_runtime::{task::Builder, Runtime};
+    ///
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let sink = seen.clone();
+    /// let rt = Runtime::builder()
+    ///     .on_unhandled_error(move |e| sink.lock().unwrap().push(e.message().to_owned()))
+    ///     .build()
+    ///     .unwrap();
+    /// rt.block_on(async {
+    ///     let job = Builder::new()
+    ///         .name("refresh")
+    ///         .spawn_fallible(async { Err::<(), _>("cache server unreachable") })
+    ///         .unwrap();
+    ///     drop(job); // detached: nobody will see the error...
+    ///     ringio_runtime::yield_now().await;
+    /// })
+    /// .unwrap();
+    /// // ...so it was reported.
+    /// assert_eq!(*seen.lock().unwrap(), ["cache server unreachable"]);
+    /// ```
+    #[track_caller]
+    pub fn spawn_fallible<F, T, E>(self, future: F) -> io::Result<JoinHandle<Result<T, E>>>
+    where
+        F: Future<Output = Result<T, E>> + 'static,
+        E: fmt::Display,
+    {
+        let name = self.name.map(String::into_boxed_str);
+        let location = Location::caller();
+        context::with_current(|h| match h {
+            Some(h) => Ok(h
+                .exec
+                .spawn_kind::<F, Fallible>(&h.shared, future, name, location)),
             None => Err(no_runtime()),
         })
     }

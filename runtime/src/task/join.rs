@@ -1,89 +1,17 @@
-//! `JoinHandle`, `AbortHandle` and `JoinError`.
+//! `JoinHandle`, `AbortHandle` and `AbortOnDrop`.
 
-use std::any::Any;
 use std::fmt;
 use std::future::Future;
-use std::io;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::ptr::NonNull;
 use std::sync::atomic::Ordering;
 use std::task::{Context, Poll};
 
+use super::join_error::JoinError;
 use super::raw::{drop_ref, inc_ref, Header, CANCELLED, COMPLETE, JOIN_HANDLE};
 use super::waker::schedule;
 use super::TaskId;
-
-/// Why a task produced no value.
-pub enum JoinError {
-    /// The task was aborted (or its loop shut down) before it finished.
-    Cancelled,
-    /// The task panicked; the payload is kept for [`JoinError::try_into_panic`].
-    Panic(Box<dyn Any + Send + 'static>),
-}
-
-impl JoinError {
-    /// True when the task was aborted or its loop shut down.
-    pub fn is_cancelled(&self) -> bool {
-        matches!(self, JoinError::Cancelled)
-    }
-
-    /// True when the task panicked.
-    pub fn is_panic(&self) -> bool {
-        matches!(self, JoinError::Panic(_))
-    }
-
-    /// The panic payload, to re-raise it with `std::panic::resume_unwind`.
-    /// Returns `Err(self)` when the task was cancelled.
-    pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
-        match self {
-            JoinError::Panic(p) => Ok(p),
-            other => Err(other),
-        }
-    }
-
-    /// The panic message, when the task panicked with a string.
-    pub fn panic_message(&self) -> Option<&str> {
-        match self {
-            JoinError::Panic(p) => Some(super::contain::panic_message(&**p)),
-            JoinError::Cancelled => None,
-        }
-    }
-}
-
-impl fmt::Debug for JoinError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            JoinError::Cancelled => f.write_str("JoinError::Cancelled"),
-            JoinError::Panic(p) => {
-                write!(
-                    f,
-                    "JoinError::Panic({:?})",
-                    super::contain::panic_message(&**p)
-                )
-            }
-        }
-    }
-}
-
-impl fmt::Display for JoinError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            JoinError::Cancelled => f.write_str("task was cancelled before it finished"),
-            JoinError::Panic(p) => {
-                write!(f, "task panicked: {}", super::contain::panic_message(&**p))
-            }
-        }
-    }
-}
-
-impl std::error::Error for JoinError {}
-
-impl From<JoinError> for io::Error {
-    fn from(e: JoinError) -> io::Error {
-        io::Error::other(e.to_string())
-    }
-}
 
 /// An owned permission to await a task's result, like awaiting an asyncio
 /// `Task`: `handle.await` gives `Ok(value)`, or `Err(JoinError)` when the task

@@ -43,10 +43,10 @@
 //! which would skip restoring its invariants; each runs inside a guard
 //! (`contain.rs`):
 //!
-//! - a panic in `poll` is the task's result: `JoinError::Panic`;
+//! - a panic in `poll` is the task's result: a `JoinError` that is a panic;
 //! - a panic in the destructor of a task being cancelled (`abort()`, loop
-//!   shutdown) is its result too: `JoinError::Panic` with that message, not
-//!   `Cancelled`; after a task finished, a panic while dropping its future
+//!   shutdown) is its result too: a panic `JoinError` with that message, not
+//!   a cancelled one; after a task finished, a panic while dropping its future
 //!   is reported (tracing) and the output stands;
 //! - a panic payload is dropped inside a guard of its own, and the payload
 //!   of a panic in *that* destructor is leaked, never dropped;
@@ -65,25 +65,32 @@ mod as_completed;
 mod builder;
 pub(crate) mod contain;
 mod done;
+mod dump;
 mod finished;
 mod gather;
 mod group;
+mod identity;
 mod join;
+mod join_error;
 pub(crate) mod raw;
 mod select;
 mod shield;
+pub(crate) mod spans;
 mod wait;
 pub(crate) mod waker;
 
 pub use as_completed::{as_completed, AsCompleted};
 pub use builder::Builder;
 pub use done::TaskFinished;
+pub use dump::{dump, TaskDump, TaskSnapshot, WaitingOn};
 pub use finished::Finished;
 pub use gather::{
     gather_all, try_gather_all, GatherAll, GatherTuple, TryGatherAll, TryGatherTuple,
 };
 pub use group::{ChildError, ChildHandle, Failure, GroupError, SpawnError, TaskGroup};
-pub use join::{AbortHandle, AbortOnDrop, JoinError, JoinHandle};
+pub use identity::TaskIdentity;
+pub use join::{AbortHandle, AbortOnDrop, JoinHandle};
+pub use join_error::JoinError;
 pub use select::{race, select2, Either, Race};
 pub use shield::{shield, Shield};
 pub use wait::{wait, wait_with, Outcome, ReturnWhen};
@@ -175,10 +182,14 @@ pub(crate) fn info(h: &Header, running: bool) -> TaskInfo {
 /// turn. Await the handle for its result; drop it to let the task run
 /// detached.
 ///
+/// The place of this call is the task's spawn location (shown by
+/// [`JoinError`], error reports, debug-mode warnings and dumps).
+///
 /// # Panics
 ///
 /// When no ringio loop is running on this thread (use [`Builder::spawn`] or
 /// [`Runtime::spawn`](crate::Runtime::spawn) for a `Result` instead).
+#[track_caller]
 pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
@@ -186,6 +197,25 @@ where
     match Builder::new().spawn(future) {
         Ok(handle) => handle,
         Err(e) => panic!("ringio::spawn: {e}"),
+    }
+}
+
+/// [`spawn`], for a future whose output is a `Result`: an `Err` nobody
+/// reads (the handle was dropped) is reported once, as an unretrieved
+/// panic is (see [`crate::unhandled`]).
+///
+/// # Panics
+///
+/// When no ringio loop is running on this thread.
+#[track_caller]
+pub fn spawn_fallible<F, T, E>(future: F) -> JoinHandle<Result<T, E>>
+where
+    F: Future<Output = Result<T, E>> + 'static,
+    E: fmt::Display,
+{
+    match Builder::new().spawn_fallible(future) {
+        Ok(handle) => handle,
+        Err(e) => panic!("ringio::spawn_fallible: {e}"),
     }
 }
 

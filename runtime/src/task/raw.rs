@@ -5,6 +5,7 @@
 use std::cell::{Cell, UnsafeCell};
 use std::future::Future;
 use std::mem;
+use std::panic::Location;
 use std::pin::Pin;
 use std::ptr::NonNull;
 use std::sync::atomic::{fence, AtomicUsize, Ordering};
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use super::contain::{call_catching, drop_catching, report};
-use super::join::JoinError;
+use super::join_error::JoinError;
 use super::waker::waker_ref;
 use super::TaskId;
 use crate::shared::Shared;
@@ -30,7 +31,7 @@ pub(crate) const JOIN_HANDLE: usize = 8;
 pub(crate) struct Vtable {
     /// Polls the future; true when the stage has left `Running`.
     poll: unsafe fn(NonNull<Header>) -> bool,
-    /// Drops the future and stores `Err(JoinError::Cancelled)`.
+    /// Drops the future and stores a cancelled `JoinError`.
     cancel: unsafe fn(NonNull<Header>),
     /// Moves a finished output into `*mut Poll<Result<T, JoinError>>`.
     read_output: unsafe fn(NonNull<Header>, *mut ()),
@@ -54,6 +55,11 @@ pub(crate) struct Header {
     pub(crate) id: TaskId,
     /// Read-only.
     pub(crate) name: Option<Box<str>>,
+    /// Where the task was spawned (`#[track_caller]`). Read-only.
+    pub(crate) location: &'static Location<'static>,
+    /// When it was spawned: nanoseconds since the executor's epoch, by the
+    /// loop's clock (see `Executor::clock`). Read-only.
+    pub(crate) spawned: u64,
     /// Key in the executor's registry. Owner thread only.
     pub(crate) registry_key: Cell<usize>,
     /// Waker of whoever awaits the `JoinHandle`. Owner thread only.
@@ -73,22 +79,67 @@ struct TaskCell<F: Future> {
     stage: UnsafeCell<Stage<F>>,
 }
 
+/// What a new task is: its id, name, spawn location and time.
+pub(crate) struct Birth {
+    pub(crate) id: TaskId,
+    pub(crate) name: Option<Box<str>>,
+    pub(crate) location: &'static Location<'static>,
+    pub(crate) spawned: u64,
+}
+
+/// How the cell of a task of future type `F` behaves.
+pub(crate) trait CellKind<F: Future + 'static> {
+    /// The cell's functions.
+    fn vtable() -> &'static Vtable;
+}
+
+/// A plain task: its output is dropped unread silently (a panic in it is
+/// reported).
+pub(crate) struct Plain;
+
+/// A task whose output is a `Result`: an `Err` dropped unread is reported
+/// too (`task::Builder::spawn_fallible`).
+pub(crate) struct Fallible;
+
+impl<F: Future + 'static> CellKind<F> for Plain {
+    fn vtable() -> &'static Vtable {
+        &TaskCell::<F>::VTABLE
+    }
+}
+
+impl<F, T, E> CellKind<F> for Fallible
+where
+    F: Future<Output = Result<T, E>> + 'static,
+    E: std::fmt::Display,
+{
+    fn vtable() -> &'static Vtable {
+        &TaskCell::<F>::FALLIBLE_VTABLE
+    }
+}
+
 /// Allocates a task for `future`, scheduled, with three references: the
 /// registry's, the run queue's and the `JoinHandle`'s.
-pub(crate) fn allocate<F: Future + 'static>(
+pub(crate) fn allocate<F: Future + 'static, K: CellKind<F>>(
     future: F,
-    id: TaskId,
-    name: Option<Box<str>>,
+    birth: Birth,
     shared: Arc<Shared>,
 ) -> NonNull<Header> {
+    let Birth {
+        id,
+        name,
+        location,
+        spawned,
+    } = birth;
     let cell = Box::new(TaskCell {
         header: Header {
             state: AtomicUsize::new(SCHEDULED | JOIN_HANDLE),
             refs: AtomicUsize::new(3),
-            vtable: &TaskCell::<F>::VTABLE,
+            vtable: K::vtable(),
             shared,
             id,
             name,
+            location,
+            spawned,
             registry_key: Cell::new(usize::MAX),
             join_waker: UnsafeCell::new(None),
         },
@@ -135,7 +186,8 @@ impl<F: Future + 'static> TaskCell<F> {
         let finished = match result {
             Ok(Poll::Pending) => return false,
             Ok(Poll::Ready(output)) => Ok(output),
-            Err(payload) => Err(JoinError::Panic(payload)),
+            // SAFETY: the header outlives this call.
+            Err(payload) => Err(JoinError::panic(unsafe { ptr.as_ref() }, payload)),
         };
         // The output (or the poll's panic) stands; a panic in the finished
         // future's destructor is reported, as tokio does.
@@ -154,9 +206,11 @@ impl<F: Future + 'static> TaskCell<F> {
         let stage = unsafe { Self::stage(ptr) };
         if matches!(stage, Stage::Running(_)) {
             // A panic in the destructor of a cancelled task is its result.
+            // SAFETY: the header outlives this call.
+            let header = unsafe { ptr.as_ref() };
             let out = match take_future(stage) {
-                Ok(()) => JoinError::Cancelled,
-                Err(p) => JoinError::Panic(p),
+                Ok(()) => JoinError::cancelled(header),
+                Err(p) => JoinError::panic(header, p),
             };
             *stage = Stage::Finished(Err(out));
         }
@@ -185,10 +239,12 @@ impl<F: Future + 'static> TaskCell<F> {
         // SAFETY: forwarded from the caller.
         let stage = unsafe { Self::stage(ptr) };
         if let Stage::Finished(out) = mem::replace(stage, Stage::Consumed) {
-            if let Err(JoinError::Panic(_)) = &out {
-                // SAFETY: the header outlives this call.
-                let id = unsafe { ptr.as_ref() }.id;
-                tracing::warn!(task = %id, "a task panicked and nobody holds its JoinHandle");
+            if let Err(e) = &out {
+                if e.is_panic() {
+                    // SAFETY: the header outlives this call.
+                    let header = unsafe { ptr.as_ref() };
+                    crate::unhandled::report_unretrieved_panic(header, e);
+                }
             }
             if let Err(p) = drop_catching(out) {
                 report("the destructor of a task's unread output", p);
@@ -203,6 +259,36 @@ impl<F: Future + 'static> TaskCell<F> {
     unsafe fn dealloc(ptr: NonNull<Header>) {
         // SAFETY: the cell was made by `Box::leak` in `allocate` with this type.
         drop(unsafe { Box::from_raw(ptr.cast::<TaskCell<F>>().as_ptr()) });
+    }
+}
+
+impl<F, T, E> TaskCell<F>
+where
+    F: Future<Output = Result<T, E>> + 'static,
+    E: std::fmt::Display,
+{
+    const FALLIBLE_VTABLE: Vtable = Vtable {
+        drop_output: Self::drop_output_fallible,
+        ..Self::VTABLE
+    };
+
+    /// As `drop_output`, reporting an `Err` output nobody read.
+    ///
+    /// # Safety
+    ///
+    /// Owner thread, `ptr` a live `TaskCell<F>`.
+    unsafe fn drop_output_fallible(ptr: NonNull<Header>) {
+        // SAFETY: forwarded from the caller.
+        let stage = unsafe { Self::stage(ptr) };
+        if let Stage::Finished(Ok(Err(e))) = stage {
+            // The error's Display is user code: contained.
+            if let Ok(message) = call_catching(|| e.to_string()) {
+                // SAFETY: the header outlives this call.
+                crate::unhandled::report_unretrieved_error(unsafe { ptr.as_ref() }, message);
+            }
+        }
+        // SAFETY: forwarded from the caller.
+        unsafe { Self::drop_output(ptr) }
     }
 }
 

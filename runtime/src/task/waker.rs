@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::task::{RawWaker, RawWakerVTable, Waker};
 
 use super::raw::{drop_ref, inc_ref, Header, TaskRef, COMPLETE, SCHEDULED};
+use super::TaskId;
 use crate::context;
 
 static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, drop_waker);
@@ -51,6 +52,17 @@ unsafe fn wake_by_ref(data: *const ()) {
 unsafe fn drop_waker(data: *const ()) {
     // SAFETY: the waker owned one reference.
     unsafe { drop_ref(NonNull::new_unchecked(data as *mut Header)) };
+}
+
+/// The task a waker wakes, when it is a ringio task's own waker (not one
+/// made by a combinator or another executor).
+pub(crate) fn task_of(waker: &Waker) -> Option<TaskId> {
+    if !std::ptr::eq(waker.vtable(), &VTABLE) {
+        return None;
+    }
+    // SAFETY: a waker with this vtable holds a reference to the task whose
+    // header its data points to, alive while the waker is.
+    Some(unsafe { &*waker.data().cast::<Header>() }.id)
 }
 
 /// Queues the task unless it is queued already or finished.

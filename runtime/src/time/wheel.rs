@@ -92,6 +92,16 @@ pub(crate) struct Wheel {
 }
 
 impl Wheel {
+    /// Every pending timer: its exact deadline and the waker it wakes
+    /// (task dumps).
+    pub(crate) fn all_pending(&self) -> impl Iterator<Item = (Instant, &Waker)> + '_ {
+        let at = move |order: (u64, u64)| self.origin + std::time::Duration::from_nanos(order.0);
+        self.entries
+            .iter()
+            .map(move |(_, e)| (at(e.order), &e.waker))
+            .chain(self.late.iter().map(move |(order, w)| (at(*order), w)))
+    }
+
     pub(crate) fn new() -> Wheel {
         Wheel {
             elapsed: 0,

@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use super::error::{ChildError, Failure};
 use super::Shared;
 use crate::task::contain::{call_catching, drop_catching};
-use crate::task::{JoinError, JoinHandle, TaskId};
+use crate::task::{JoinHandle, TaskId};
 
 /// Membership of one child in its group. It lives inside the child's
 /// future, so it is dropped however the child ends (finished, failed,
@@ -132,10 +132,10 @@ impl<T> Future for ChildHandle<T> {
         Pin::new(&mut self.handle).poll(cx).map(|r| match r {
             Ok(Some(v)) => Ok(v),
             Ok(None) => Err(ChildError::Failed),
-            Err(JoinError::Cancelled) => Err(ChildError::Cancelled),
+            Err(e) if e.is_cancelled() => Err(ChildError::Cancelled),
             // The wrapper catches the child's panics; only the group's own
             // bookkeeping could get here.
-            Err(JoinError::Panic(_)) => Err(ChildError::Failed),
+            Err(_) => Err(ChildError::Failed),
         })
     }
 }

@@ -293,6 +293,7 @@ impl<E: 'static> TaskGroup<E> {
     /// An `Err` it returns, or a panic, fails the group (see the
     /// [`TaskGroup`]). Refused, with the future dropped unpolled, when
     /// the group is cancelling or has ended, or when no loop runs here.
+    #[track_caller]
     pub fn spawn<T, F>(&self, future: F) -> Result<ChildHandle<T>, SpawnError>
     where
         T: 'static,
@@ -303,6 +304,7 @@ impl<E: 'static> TaskGroup<E> {
 
     /// [`spawn`](TaskGroup::spawn), with the child's name (shown by
     /// `all_tasks()`), as `tg.create_task(coro, name=...)`.
+    #[track_caller]
     pub fn spawn_named<T, F>(
         &self,
         name: impl Into<String>,
@@ -315,6 +317,7 @@ impl<E: 'static> TaskGroup<E> {
         self.spawn_with(Builder::new().name(name), future)
     }
 
+    #[track_caller]
     fn spawn_with<T, F>(&self, builder: Builder, future: F) -> Result<ChildHandle<T>, SpawnError>
     where
         T: 'static,

@@ -1,0 +1,138 @@
+//! Operations per opcode, counted by the driver for the loop's metrics;
+//! in debug mode also when each operation in flight started and which
+//! task started it (slow-operation warnings and task dumps). Each
+//! submission and final completion is also a `tracing` DEBUG event (target
+//! `ringio::op`, fields `key`, `opcode` and the completion's `result`).
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+/// Operations submitted and completed, per io_uring opcode.
+#[derive(Debug, Clone)]
+pub(crate) struct OpCounts {
+    pub(crate) submitted: [u64; 64],
+    pub(crate) completed: [u64; 64],
+    /// The opcode of each slab key's operation, for its completion.
+    kinds: Vec<u8>,
+    /// Debug mode only.
+    ages: Option<Ages>,
+}
+
+/// Debug mode's record of the operations in flight.
+#[derive(Debug, Clone)]
+struct Ages {
+    /// The id of the task being polled (0: none), kept by the executor.
+    current_task: Rc<Cell<u64>>,
+    /// Per slab key: the operation in flight there, if any.
+    ops: Vec<Option<Record>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Record {
+    since: Instant,
+    task: u64,
+    warned: bool,
+}
+
+/// One operation in flight, as debug mode reports it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct InFlightOp {
+    pub(crate) opcode: u8,
+    /// The id of the task that submitted it (0: none).
+    pub(crate) task: u64,
+    pub(crate) age: Duration,
+}
+
+impl Default for OpCounts {
+    fn default() -> Self {
+        OpCounts {
+            submitted: [0; 64],
+            completed: [0; 64],
+            kinds: Vec::with_capacity(64),
+            ages: None,
+        }
+    }
+}
+
+impl OpCounts {
+    pub(super) fn submitted(&mut self, key: usize, opcode: u32) {
+        let op = (opcode & 63) as u8;
+        if key >= self.kinds.len() {
+            self.kinds.resize(key + 1, 0);
+        }
+        self.kinds[key] = op;
+        self.submitted[op as usize] += 1;
+        tracing::debug!(target: "ringio::op", key, opcode = op, "operation submitted");
+        if let Some(ages) = &mut self.ages {
+            if key >= ages.ops.len() {
+                ages.ops.resize(key + 1, None);
+            }
+            ages.ops[key] = Some(Record {
+                since: Instant::now(),
+                task: ages.current_task.get(),
+                warned: false,
+            });
+        }
+    }
+
+    pub(super) fn completed(&mut self, key: usize, result: i32) {
+        if let Some(&op) = self.kinds.get(key) {
+            self.completed[op as usize] += 1;
+            tracing::debug!(target: "ringio::op", key, opcode = op, result, "operation completed");
+        }
+        if let Some(slot) = self.ages.as_mut().and_then(|a| a.ops.get_mut(key)) {
+            *slot = None;
+        }
+    }
+
+    /// Debug mode: from now on, record each operation's start and task
+    /// (`current_task` is the id of the task being polled, 0 for none).
+    pub(crate) fn track_ages(&mut self, current_task: Rc<Cell<u64>>) {
+        self.ages = Some(Ages {
+            current_task,
+            ops: Vec::new(),
+        });
+    }
+
+    /// Debug mode: operations in flight for `age` or longer not reported
+    /// before (each is returned once).
+    pub(crate) fn take_old(&mut self, now: Instant, age: Duration) -> Vec<InFlightOp> {
+        let Some(ages) = &mut self.ages else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (key, slot) in ages.ops.iter_mut().enumerate() {
+            if let Some(r) = slot {
+                let held = now.saturating_duration_since(r.since);
+                if !r.warned && held >= age {
+                    r.warned = true;
+                    out.push(InFlightOp {
+                        opcode: self.kinds.get(key).copied().unwrap_or(0),
+                        task: r.task,
+                        age: held,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Debug mode: every operation in flight.
+    pub(crate) fn in_flight(&self, now: Instant) -> Vec<InFlightOp> {
+        let Some(ages) = &self.ages else {
+            return Vec::new();
+        };
+        ages.ops
+            .iter()
+            .enumerate()
+            .filter_map(|(key, slot)| {
+                slot.map(|r| InFlightOp {
+                    opcode: self.kinds.get(key).copied().unwrap_or(0),
+                    task: r.task,
+                    age: now.saturating_duration_since(r.since),
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,2 @@
+#[ringio::main(debug = "yes")]
+async fn main() {}
