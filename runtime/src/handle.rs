@@ -32,6 +32,9 @@ pub(crate) struct Handle {
     pub(crate) event_interval: u32,
     /// Reused buffer of wakers to wake after a driver or wheel borrow.
     wakes: RefCell<Vec<Waker>>,
+    /// Tasks that yielded (`yield_now`, `sleep(ZERO)`): woken at the next
+    /// turn, after the loop looked at the ring.
+    yielded: RefCell<Vec<Waker>>,
 }
 
 impl Handle {
@@ -51,6 +54,7 @@ impl Handle {
             start: Instant::now(),
             event_interval: event_interval.max(1),
             wakes: RefCell::new(Vec::with_capacity(64)),
+            yielded: RefCell::new(Vec::new()),
         }
     }
 
@@ -90,10 +94,19 @@ impl Handle {
         }
     }
 
+    /// Wakes `waker` at the next turn, after the loop looked at the ring:
+    /// a task that yields lets the ready tasks *and* the I/O have a turn,
+    /// as asyncio's `sleep(0)` (its step runs at the next loop iteration,
+    /// after the selector) and tokio's `yield_now`.
+    pub(crate) fn wake_after_turn(&self, waker: &Waker) {
+        self.yielded.borrow_mut().push(waker.clone());
+    }
+
     /// One look at the outside world: completions, remote wakes, timers.
-    /// When `may_park`, waits in the ring until something happens or the
-    /// nearest timer is due.
+    /// When `may_park` (and no task yielded), waits in the ring until
+    /// something happens or the nearest timer is due.
     pub(crate) fn turn(&self, may_park: bool) -> io::Result<()> {
+        let may_park = may_park && self.yielded.borrow().is_empty();
         let has_timers = self.timers.borrow().len() > 0;
         let mut now = if has_timers || may_park {
             Some(Instant::now())
@@ -112,6 +125,11 @@ impl Handle {
             } else {
                 driver.poll_nonblocking()?;
             }
+        }
+        // Tasks that yielded were ready before this turn's events: first.
+        let yielded = std::mem::take(&mut *self.yielded.borrow_mut());
+        for w in yielded {
+            w.wake();
         }
         let mut wakes = std::mem::take(&mut *self.wakes.borrow_mut());
         self.driver.borrow_mut().take_wakes(&mut wakes);
@@ -139,6 +157,10 @@ impl Handle {
         for w in wakes {
             contain("dropping a waker at shutdown", || drop(w));
         }
+        let yielded = std::mem::take(&mut *self.yielded.borrow_mut());
+        contain("dropping the wakers of yielded tasks at shutdown", || {
+            drop(yielded)
+        });
         let timers = std::mem::replace(&mut *self.timers.borrow_mut(), Wheel::new());
         contain("dropping the timers at shutdown", || drop(timers));
         self.shared.release_eventfd();

@@ -2,8 +2,7 @@
 
 use std::collections::VecDeque;
 use std::fmt;
-use std::future::{poll_fn, Future};
-use std::pin::Pin;
+use std::future::poll_fn;
 use std::task::{Context, Poll};
 
 use super::{Finished, JoinHandle};
@@ -70,7 +69,7 @@ impl<T> AsCompleted<T> {
         if self.ready.is_empty() && self.running > 0 {
             for (index, slot) in self.slots.iter_mut().enumerate() {
                 let Some(handle) = slot else { continue };
-                if let Poll::Ready(result) = Pin::new(&mut *handle).poll(cx) {
+                if let Poll::Ready(result) = handle.poll_detached(cx) {
                     self.ready.push_back(Finished {
                         index,
                         id: handle.id(),

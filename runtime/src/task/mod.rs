@@ -68,10 +68,13 @@ mod finished;
 mod gather;
 mod group;
 mod join;
+pub(crate) mod main_task;
+pub(crate) mod propagate;
 pub(crate) mod raw;
 mod select;
 mod shield;
 mod wait;
+mod wait_for;
 pub(crate) mod waker;
 
 pub use as_completed::{as_completed, AsCompleted};
@@ -85,13 +88,14 @@ pub use join::{AbortHandle, AbortOnDrop, JoinError, JoinHandle};
 pub use select::{race, select2, Either, Race};
 pub use shield::{shield, Shield};
 pub use wait::{wait, wait_with, Outcome, ReturnWhen};
+pub use wait_for::{wait_for, wait_for_at};
 
 use std::fmt;
 use std::future::Future;
 use std::num::NonZeroU64;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use crate::context;
 use raw::{Header, CANCELLED, SCHEDULED};
@@ -200,9 +204,26 @@ pub fn all_tasks() -> Vec<TaskInfo> {
 }
 
 /// Gives the other tasks a turn, as asyncio's `await asyncio.sleep(0)`: the
-/// task goes to the back of the run queue.
+/// task goes to the back of the run queue once the loop has looked at the
+/// ring, so the tasks ready now and the I/O that completed meanwhile go
+/// first (two tasks that yield in turn alternate step for step).
 pub fn yield_now() -> YieldNow {
     YieldNow { yielded: false }
+}
+
+/// Wakes `waker` at the loop's next turn (see [`yield_now`]); with no loop
+/// on this thread (another executor polls), at once.
+pub(crate) fn wake_after_turn(waker: &Waker) {
+    let on_loop = context::with_current(|h| match h {
+        Some(h) => {
+            h.wake_after_turn(waker);
+            true
+        }
+        None => false,
+    });
+    if !on_loop {
+        waker.wake_by_ref();
+    }
 }
 
 /// The future of [`yield_now`].
@@ -220,7 +241,7 @@ impl Future for YieldNow {
             return Poll::Ready(());
         }
         self.yielded = true;
-        cx.waker().wake_by_ref();
+        wake_after_turn(cx.waker());
         Poll::Pending
     }
 }

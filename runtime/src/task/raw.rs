@@ -154,7 +154,8 @@ impl<F: Future + 'static> TaskCell<F> {
         let stage = unsafe { Self::stage(ptr) };
         if matches!(stage, Stage::Running(_)) {
             // A panic in the destructor of a cancelled task is its result.
-            let out = match take_future(stage) {
+            // The tasks it was awaiting are cancelled with it, as asyncio's.
+            let out = match super::propagate::cancelling(|| take_future(stage)) {
                 Ok(()) => JoinError::Cancelled,
                 Err(p) => JoinError::Panic(p),
             };
