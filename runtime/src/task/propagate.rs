@@ -13,9 +13,11 @@
 //! - the executor, when it drops the future of an aborted task;
 //! - [`gather!`](crate::gather) and [`gather_all`](super::gather_all) (and
 //!   their `try_` forms) when they are dropped before they finished;
-//! - [`wait_for`](super::wait_for) when it is dropped, and when its time
-//!   runs out: then it also waits for those tasks to end, as asyncio's
-//!   `wait_for` waits for the cancelled inner task.
+//! - [`wait_for`](super::wait_for) and
+//!   [`TimeoutScope::run`](crate::time::TimeoutScope::run) when they are
+//!   dropped, and when their time runs out: then they also wait for those
+//!   tasks to end, as asyncio's `wait_for` and `timeout()` wait for the
+//!   cancelled inner task.
 //!
 //! Elsewhere (tokio-style [`time::timeout`](crate::time::timeout),
 //! `select!`, a plain drop) a dropped handle detaches, and a handle held but
@@ -25,7 +27,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
-use std::future::Future;
+use std::future::{poll_fn, Future};
 use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -117,17 +119,22 @@ pub(crate) fn collect(end: TaskEnd) {
     drop(end);
 }
 
-/// Waits until every task of `ends` has ended.
-pub(crate) fn all_ended(ends: &mut [TaskEnd], cx: &mut Context<'_>) -> Poll<()> {
-    let mut all = true;
-    for end in ends.iter_mut() {
-        all &= Pin::new(end).poll(cx).is_ready();
-    }
-    if all {
-        Poll::Ready(())
-    } else {
-        Poll::Pending
-    }
+/// Cancels the future in `slot` as asyncio cancels what it awaits: drops
+/// it, aborting the tasks it awaited, and waits until those have ended.
+pub(crate) async fn cancel_and_wait<F>(mut slot: Pin<&mut Option<F>>) {
+    let mut ends = cancelling_collect(|| slot.set(None));
+    poll_fn(|cx| {
+        let mut all = true;
+        for end in ends.iter_mut() {
+            all &= Pin::new(end).poll(cx).is_ready();
+        }
+        if all {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await
 }
 
 /// A future whose drop (before or after it finished) runs in a cancelling

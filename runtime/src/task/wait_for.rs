@@ -76,7 +76,6 @@ async fn run<F: Future>(future: F, timer: Sleep) -> Result<F::Output, Elapsed> {
         return Ok(v);
     }
     // Cancel it, and wait for the tasks it awaited to end.
-    let mut ends = propagate::cancelling_collect(|| future.set(None));
-    poll_fn(|cx| propagate::all_ended(&mut ends, cx)).await;
+    propagate::cancel_and_wait(future).await;
     Err(Elapsed::new())
 }
