@@ -134,6 +134,19 @@ impl<F: Future + 'static> TaskCell<F> {
         let result = call_catching(|| pinned.poll(&mut cx));
         let finished = match result {
             Ok(Poll::Pending) => return false,
+            // Aborted during this very poll (by itself, or from another
+            // thread): it ends cancelled and the output is dropped, as
+            // asyncio discards the result of a task cancelled during its
+            // last step.
+            // SAFETY: the header lives as long as this call.
+            Ok(Poll::Ready(output))
+                if unsafe { ptr.as_ref() }.state.load(Ordering::Acquire) & CANCELLED != 0 =>
+            {
+                if let Err(p) = drop_catching(output) {
+                    report("the destructor of a cancelled task's output", p);
+                }
+                Err(JoinError::Cancelled)
+            }
             Ok(Poll::Ready(output)) => Ok(output),
             Err(payload) => Err(JoinError::Panic(payload)),
         };
