@@ -132,16 +132,18 @@ impl<F: Future + 'static> TaskCell<F> {
         // until it is dropped in place below or in `cancel`.
         let pinned = unsafe { Pin::new_unchecked(future) };
         let result = call_catching(|| pinned.poll(&mut cx));
+        if let Ok(Poll::Pending) = result {
+            return false;
+        }
+        // SAFETY: the header lives at least as long as this call.
+        let aborted = unsafe { ptr.as_ref() }.state.load(Ordering::Acquire) & CANCELLED != 0;
         let finished = match result {
             Ok(Poll::Pending) => return false,
             // Aborted during this very poll (by itself, or from another
             // thread): it ends cancelled and the output is dropped, as
             // asyncio discards the result of a task cancelled during its
             // last step.
-            // SAFETY: the header lives as long as this call.
-            Ok(Poll::Ready(output))
-                if unsafe { ptr.as_ref() }.state.load(Ordering::Acquire) & CANCELLED != 0 =>
-            {
+            Ok(Poll::Ready(output)) if aborted => {
                 if let Err(p) = drop_catching(output) {
                     report("the destructor of a cancelled task's output", p);
                 }
