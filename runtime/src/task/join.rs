@@ -96,7 +96,8 @@ impl From<JoinError> for io::Error {
 /// the future awaiting it is cancelled in asyncio's sense (its task was
 /// aborted, or a [`gather!`](crate::gather) or
 /// [`wait_for`](super::wait_for) holding it was dropped or timed out)
-/// aborts its task (see [`propagate`](super::propagate)). The handle stays
+/// aborts its task instead. A handle held but never awaited always
+/// detaches, as asyncio cancels only what a task awaits. The handle stays
 /// on the thread of the loop that runs the task (it is `!Send`); use
 /// [`JoinHandle::abort_handle`] to cancel from another thread.
 ///
@@ -158,13 +159,13 @@ impl<T> JoinHandle<T> {
         super::display_name(self.header())
     }
 
-    /// This handle, turned into one that cancels the task when it is
-    /// dropped before the task finished, as asyncio cancels what a
-    /// cancelled `wait_for` or `gather` waited on: `timeout(d,
-    /// handle.abort_on_drop())` aborts the task when the time runs out, and
-    /// a `gather_all` over such handles aborts them all when the gather is
-    /// dropped. (A plain `JoinHandle` detaches its task when dropped, as
-    /// tokio's does.)
+    /// This handle, turned into one that cancels the task whenever it is
+    /// dropped before the task finished: `timeout(d,
+    /// handle.abort_on_drop())` aborts the task when the time runs out,
+    /// and `select!` aborts the losing task. ([`wait_for`](super::wait_for)
+    /// and [`gather!`](crate::gather) already cancel the tasks they awaited,
+    /// as asyncio's do; elsewhere a plain `JoinHandle` detaches its task
+    /// when dropped, as tokio's does.)
     pub fn abort_on_drop(self) -> AbortOnDrop<T> {
         AbortOnDrop { handle: Some(self) }
     }
@@ -263,7 +264,7 @@ fn release(raw: NonNull<Header>) {
 }
 
 /// The end of a task, awaited without its output: what a cancelling scope
-/// collects from the handles it aborted (see [`propagate`]). It holds the
+/// collects from the handles it aborted (see `task::propagate`). It holds the
 /// handle's reference and claim (`JOIN_HANDLE`); dropping it detaches.
 pub(crate) struct TaskEnd {
     raw: NonNull<Header>,

@@ -36,6 +36,20 @@
 //! entry at a time (the `SCHEDULED` bit is cleared before the poll, so a
 //! wake during the poll queues it again rather than re-entering it).
 //!
+//! **The main task.** The future given to `block_on` runs as a task whose
+//! cell holds a lifetime-erased pointer to that future, pinned on
+//! `block_on`'s stack; `block_on` ends the task (its stage leaves
+//! `Running` without a poll) before it returns or unwinds, so the pointer
+//! is never followed once the future is gone (see `main_task`).
+//!
+//! **Cancellation reaching awaited tasks.** When the executor drops an
+//! aborted task's future, and when `gather`, `wait_for` or a timeout scope
+//! cancel their futures, they do it inside a thread-local *cancelling
+//! scope*; a `JoinHandle` that was awaited and is dropped inside one aborts
+//! its task (as asyncio's `Task.cancel()` cancels the future the task
+//! awaits), and hands its reference to the scope when the scope waits for
+//! those tasks to end (see `propagate`).
+//!
 //! **Panics.** User code runs inside this machinery in four places: the
 //! future's `poll`, the future's destructor, the destructor of an output or
 //! panic payload nobody reads, and the wakers the executor wakes or drops
@@ -191,8 +205,9 @@ where
     }
 }
 
-/// Information about the task being polled, or `None` outside a task (in the
-/// future given to `block_on`, or with no loop), as asyncio's `current_task()`.
+/// Information about the task being polled, or `None` outside a task (with
+/// no loop), as asyncio's `current_task()`. The future given to
+/// [`run`](crate::run) or `block_on` is a task too, named `main`.
 pub fn current_task() -> Option<TaskInfo> {
     context::with_current(|h| h.and_then(|h| h.exec.current_info()))
 }
