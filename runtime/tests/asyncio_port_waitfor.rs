@@ -201,6 +201,9 @@ fn test_wait_for_waits_for_task_cancellation() {
             let _finally = d.on_drop();
             sleep(Duration::from_secs(10)).await;
         });
+        // Started (asyncio's task takes its first step before a timer
+        // fires; a loaded machine could pass 1 ms before ringio's does).
+        yield_now().await;
         assert!(wait_for(inner_task, ms(1)).await.is_err());
         // wait_for returned only once the task was cancelled.
         assert!(task_done.get());

@@ -16,7 +16,8 @@ fn alive(id: TaskId) -> bool {
     all_tasks().iter().any(|t| t.id == id)
 }
 
-/// A task that would sleep 600 s; `ended` is set when it ends, however.
+/// A task that would sleep 600 s; `ended` is set when it ends, however,
+/// once it has started (the tests yield once so that it has).
 fn sleeper(ended: &Rc<Cell<bool>>) -> JoinHandle<()> {
     let ended = ended.clone();
     spawn(async move {
@@ -37,6 +38,7 @@ fn time_timeout_detaches_the_task_it_waited_on() {
         let ended = Rc::new(Cell::new(false));
         let h = sleeper(&ended);
         let id = h.id();
+        yield_now().await;
         assert!(timeout(Duration::from_millis(5), h).await.is_err());
         yield_now().await;
         assert!(alive(id), "tokio's timeout leaves the task running");
@@ -51,6 +53,7 @@ fn wait_for_cancels_a_task_awaited_inside_its_future() {
         let ended = Rc::new(Cell::new(false));
         let h = sleeper(&ended);
         let id = h.id();
+        yield_now().await;
         let out = wait_for(async move { h.await.is_ok() }, Duration::from_millis(5)).await;
         assert!(out.is_err());
         assert!(ended.get(), "ended before wait_for returned");
@@ -65,6 +68,7 @@ fn dropping_wait_for_aborts_the_task() {
         let ended = Rc::new(Cell::new(false));
         let h = sleeper(&ended);
         let id = h.id();
+        yield_now().await;
         // A tokio timeout around wait_for drops the wait_for.
         let out = timeout(
             Duration::from_millis(5),
@@ -84,6 +88,7 @@ fn a_gather_dropped_by_a_timeout_aborts_its_tasks() {
     run(async {
         let (e1, e2) = (Rc::new(Cell::new(false)), Rc::new(Cell::new(false)));
         let (h1, h2) = (sleeper(&e1), sleeper(&e2));
+        yield_now().await;
         let out = timeout(Duration::from_millis(5), gather!(h1, h2)).await;
         assert!(out.is_err());
         yield_now().await;
@@ -97,6 +102,7 @@ fn a_gather_all_dropped_aborts_its_tasks() {
     run(async {
         let ended: Vec<_> = (0..3).map(|_| Rc::new(Cell::new(false))).collect();
         let handles: Vec<_> = ended.iter().map(sleeper).collect();
+        yield_now().await;
         let out = timeout(Duration::from_millis(5), gather_all(handles)).await;
         assert!(out.is_err());
         yield_now().await;
@@ -132,6 +138,7 @@ fn timeout_scope_expiry_cancels_the_awaited_task_and_waits_for_it() {
     run(async {
         let ended = Rc::new(Cell::new(false));
         let h = sleeper(&ended);
+        yield_now().await;
         let scope = timeout_scope(Some(Duration::from_millis(5)));
         assert!(scope.run(h).await.is_err());
         assert!(ended.get(), "ended before run returned");
