@@ -126,7 +126,7 @@ fn test_taskgroup_04() {
                 g.spawn(crash_after(ms(10), "ZeroDivisionError"))?;
                 let t2 = g.spawn(async move {
                     let _except_cancelled = c.on_drop();
-                    sleep(Duration::from_secs(1)).await;
+                    sleep(Duration::from_secs(5)).await;
                     n.add(1);
                     Ok(())
                 })?;
@@ -233,7 +233,7 @@ fn test_cancellation_in_body() {
         let r = spawn(async {
             Group::run(|g| async move {
                 for _ in 0..5 {
-                    g.spawn(crash_after(ms(200), "ZeroDivisionError"))?;
+                    g.spawn(crash_after(Duration::from_secs(3), "ZeroDivisionError"))?;
                 }
                 sleep(Duration::from_secs(10)).await;
                 Ok(())
@@ -294,7 +294,7 @@ async fn nested_groups_cancelled(outer_child: bool) {
             }
             let inner = Group::run(|g2| async move {
                 for _ in 0..5 {
-                    g2.spawn(crash_after(ms(200), "ZeroDivisionError"))?;
+                    g2.spawn(crash_after(Duration::from_secs(3), "ZeroDivisionError"))?;
                 }
                 sleep(Duration::from_secs(10)).await;
                 Ok(())
@@ -369,7 +369,7 @@ fn test_taskgroup_16() {
             Group::run(|g1| async move {
                 g1.spawn(async move {
                     let _except_cancelled = c.on_drop();
-                    crash_after(ms(300), "ZeroDivisionError").await
+                    crash_after(Duration::from_secs(3), "ZeroDivisionError").await
                 })?;
                 sleep(Duration::from_secs(10)).await;
                 Ok(())

@@ -212,7 +212,7 @@ fn test_wait_first_exception() {
         let (done, pending) = wait(vec![b, a], ReturnWhen::FirstException, None).await;
         assert_eq!(done.iter().map(|d| d.id).collect::<Vec<_>>(), [b_id]);
         assert_eq!(pending.iter().map(|p| p.id()).collect::<Vec<_>>(), [a_id]);
-        assert!(t0.elapsed() < Duration::from_secs(2));
+        assert!(t0.elapsed() < Duration::from_secs(5));
     })
     .unwrap();
 }
@@ -280,7 +280,9 @@ fn test_as_completed() {
     run(async {
         let a = spawn(after(ms(10), 'a'));
         let b = spawn(after(ms(10), 'b'));
-        let c = spawn(after(ms(60), 'c'));
+        // Far apart: tasks finished between two looks are reported in
+        // argument order, so a loaded machine must not reach c's end first.
+        let c = spawn(after(ms(300), 'c'));
         let mut values = Vec::new();
         let mut each = as_completed(vec![b, c, a]);
         while let Some(f) = each.next().await {

@@ -219,7 +219,8 @@ fn test_outer_task_is_not_cancelled() {
 fn test_nested_timeouts_concurrent() {
     run(async {
         let outer = timeout_scope(Some(ms(2)));
-        let inner = timeout_scope(Some(ms(100)));
+        // (CPython's 0.1 s; longer here so a loaded machine cannot pass it too.)
+        let inner = timeout_scope(Some(ms(800)));
         let i = inner.clone();
         let out = outer
             .run(async move {
@@ -260,7 +261,7 @@ fn test_nested_timeouts_loop_busy() {
             .await;
         assert!(out.is_err());
         assert!(inner.expired() && outer.expired());
-        assert!(t0.elapsed() <= Duration::from_secs(1));
+        assert!(t0.elapsed() <= Duration::from_secs(5));
     })
     .unwrap();
 }

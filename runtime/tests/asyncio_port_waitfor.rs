@@ -106,7 +106,7 @@ fn test_wait_for_timeout_less_then_0_or_0_future_done() {
         let t0 = Instant::now();
         let ret = wait_for(fut, Duration::ZERO).await;
         assert_eq!(ret.unwrap().unwrap(), "done");
-        assert!(t0.elapsed() < ms(500));
+        assert!(t0.elapsed() < ms(2000));
     })
     .unwrap();
 }
@@ -120,7 +120,7 @@ fn test_wait_for_timeout_less_then_0_or_0_coroutine_do_not_started() {
         let id = foo.id();
         let t0 = Instant::now();
         assert!(wait_for(foo, Duration::ZERO).await.is_err());
-        assert!(t0.elapsed() < ms(500));
+        assert!(t0.elapsed() < ms(2000));
         assert!(!started.get(), "the task was cancelled before it started");
         assert!(!alive(id));
     })
@@ -147,7 +147,7 @@ fn test_wait_for_timeout_less_then_0_or_0() {
             // Cancelled due to the timeout, and ended before wait_for returned.
             assert!(!alive(id));
             assert!(!running.get());
-            assert!(t0.elapsed() < ms(500));
+            assert!(t0.elapsed() < ms(2000));
         }
     })
     .unwrap();
