@@ -55,7 +55,7 @@
 //! panic payload nobody reads, and the wakers the executor wakes or drops
 //! (a `JoinHandle`'s waker). None of them may unwind through the executor,
 //! which would skip restoring its invariants; each runs inside a guard
-//! ([`contain`]):
+//! (`contain`):
 //!
 //! - a panic in `poll` is the task's result: `JoinError::Panic`;
 //! - a panic in the destructor of a task being cancelled (`abort()`, loop
