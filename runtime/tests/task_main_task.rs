@@ -76,3 +76,32 @@ fn main_may_borrow_from_the_caller() {
     .unwrap();
     assert_eq!(total, 6);
 }
+
+#[test]
+fn the_main_task_is_woken_from_another_thread() {
+    use std::future::poll_fn;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::task::Poll;
+    use std::time::Duration;
+
+    let done = Arc::new(AtomicBool::new(false));
+    let mut waker_sent = false;
+    let out = run(poll_fn(|cx| {
+        if done.load(Ordering::Acquire) {
+            return Poll::Ready("woken");
+        }
+        if !waker_sent {
+            waker_sent = true;
+            let (w, d) = (cx.waker().clone(), done.clone());
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(20));
+                d.store(true, Ordering::Release);
+                w.wake();
+            });
+        }
+        Poll::Pending
+    }))
+    .unwrap();
+    assert_eq!(out, "woken");
+}
