@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! This asynchronicity!
-//! tasks on the loop: ["printer-1", "printer-2"]
+//! tasks on the loop: ["main", "printer-1", "printer-2"]
 //! printer-1 says hello
 //! printer-2 says hello
 //! tasks left: 0

@@ -24,7 +24,7 @@
 //! | `TaskGroup` | [`TaskGroup`] |
 //! | `shield(aw)` | [`shield`] |
 //! | first of several, cancel the rest | [`select!`], [`select2`], [`race`] |
-//! | `wait_for(aw, t)` | [`time::timeout`] |
+//! | `wait_for(aw, t)` (cancels `aw` when the time runs out) | [`wait_for`]; tokio's [`time::timeout`] detaches a task instead |
 //! | `call_soon`, `call_later`, `call_at` | [`call_soon`], [`call_later`], [`call_at`] |
 //! | `to_thread`, `run_in_executor` | [`spawn_blocking`] |
 //! | `Future()`: `set_result`, `set_exception`, `add_done_callback` | [`sync::oneshot`] |
@@ -34,8 +34,8 @@
 
 pub use ringio_macros::{main, test};
 pub use ringio_runtime::task::{
-    as_completed, gather_all, race, select2, shield, try_gather_all, wait, wait_with, ReturnWhen,
-    TaskGroup,
+    as_completed, gather_all, race, select2, shield, try_gather_all, wait, wait_for, wait_with,
+    ReturnWhen, TaskGroup,
 };
 pub use ringio_runtime::{
     buf, call_at, call_later, call_soon, pipe, run, run_per_thread, spawn, spawn_blocking, task,

@@ -18,8 +18,10 @@ async fn accepts_a_ring_size() {
 
 #[ringio::test]
 async fn fresh_runtime_per_test() {
-    // No tasks left over from other tests.
-    assert!(ringio::task::all_tasks().is_empty());
+    // No tasks left over from other tests: only the test's own main task.
+    let all = ringio::task::all_tasks();
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0].name, "main");
 }
 
 #[ringio::test(timeout_ms = 2000)]

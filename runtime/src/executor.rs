@@ -255,6 +255,23 @@ impl Executor {
         }
     }
 
+    /// Ends a task on the spot, as a cancel would when the loop reached it:
+    /// its future is dropped and its handle says `Cancelled`. No effect on
+    /// a finished task. (For `block_on`'s main task, whose future must not
+    /// be polled again once `block_on` returns.)
+    pub(crate) fn end_now(&self, ptr: NonNull<Header>) {
+        // SAFETY: the caller holds a reference to the task (its JoinHandle);
+        // the new one goes to the TaskRef.
+        let task = unsafe {
+            raw::inc_ref(ptr);
+            TaskRef::from_raw(ptr)
+        };
+        if task.header().state.load(Ordering::Acquire) & COMPLETE == 0 {
+            task.cancel();
+            self.complete(&task);
+        }
+    }
+
     /// Cancels every live task (their destructors run, their handles say
     /// `Cancelled`) and empties the queues; new spawns are refused.
     ///

@@ -36,6 +36,9 @@ pub(crate) struct Handle {
     wakes: RefCell<Vec<Waker>>,
     /// The loop's own metrics counters (parks, busy time).
     pub(crate) counters: LoopCounters,
+    /// Tasks that yielded (`yield_now`, `sleep(ZERO)`): woken at the next
+    /// turn, after the loop looked at the ring.
+    yielded: RefCell<Vec<Waker>>,
 }
 
 impl Handle {
@@ -56,6 +59,7 @@ impl Handle {
             event_interval: event_interval.max(1),
             wakes: RefCell::new(Vec::with_capacity(64)),
             counters: LoopCounters::new(),
+            yielded: RefCell::new(Vec::new()),
         }
     }
 
@@ -106,10 +110,19 @@ impl Handle {
         }
     }
 
+    /// Wakes `waker` at the next turn, after the loop looked at the ring:
+    /// a task that yields lets the ready tasks *and* the I/O have a turn,
+    /// as asyncio's `sleep(0)` (its step runs at the next loop iteration,
+    /// after the selector) and tokio's `yield_now`.
+    pub(crate) fn wake_after_turn(&self, waker: &Waker) {
+        self.yielded.borrow_mut().push(waker.clone());
+    }
+
     /// One look at the outside world: completions, remote wakes, timers.
-    /// When `may_park`, waits in the ring until something happens or the
-    /// nearest timer is due.
+    /// When `may_park` (and no task yielded), waits in the ring until
+    /// something happens or the nearest timer is due.
     pub(crate) fn turn(&self, may_park: bool) -> io::Result<()> {
+        let may_park = may_park && self.yielded.borrow().is_empty();
         let has_timers = self.timers.borrow().len() > 0;
         let mut now = if has_timers || may_park {
             Some(Instant::now())
@@ -137,6 +150,11 @@ impl Handle {
             } else {
                 driver.poll_nonblocking()?;
             }
+        }
+        // Tasks that yielded were ready before this turn's events: first.
+        let yielded = std::mem::take(&mut *self.yielded.borrow_mut());
+        for w in yielded {
+            w.wake();
         }
         let mut wakes = std::mem::take(&mut *self.wakes.borrow_mut());
         self.driver.borrow_mut().take_wakes(&mut wakes);
@@ -167,6 +185,10 @@ impl Handle {
         for w in wakes {
             contain("dropping a waker at shutdown", || drop(w));
         }
+        let yielded = std::mem::take(&mut *self.yielded.borrow_mut());
+        contain("dropping the wakers of yielded tasks at shutdown", || {
+            drop(yielded)
+        });
         let timers = std::mem::replace(&mut *self.timers.borrow_mut(), Wheel::new());
         contain("dropping the timers at shutdown", || drop(timers));
         self.shared.release_eventfd();

@@ -3,7 +3,8 @@
 //! One [`Runtime`] is one event loop on one thread: an io_uring instance, a
 //! run queue of tasks and a timer wheel. [`run`] is `asyncio.run`,
 //! [`spawn`] is `asyncio.create_task`, [`time::sleep`] and
-//! [`time::timeout`] are `asyncio.sleep` and `asyncio.wait_for`.
+//! [`task::wait_for`] are `asyncio.sleep` and `asyncio.wait_for`
+//! ([`time::timeout`] is tokio's form, which detaches a task it waited on).
 //!
 //! ```
 //! use std::time::{Duration, Instant};

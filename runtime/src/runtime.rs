@@ -1,12 +1,11 @@
 //! `Runtime`, its `Builder`, and `run`: asyncio's event loop and `asyncio.run`.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::io;
 use std::pin::pin;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use crate::blocking::Pool;
@@ -20,6 +19,7 @@ use crate::handle::Handle;
 use crate::loop_handle::LoopHandle;
 use crate::metrics::{self, RuntimeMetrics};
 use crate::shared::Shared;
+use crate::task::main_task::MainTask;
 use crate::task::{JoinHandle, TaskInfo};
 use crate::unhandled::{Hook, UnhandledError};
 
@@ -35,6 +35,7 @@ use crate::unhandled::{Hook, UnhandledError};
 /// let answer = ringio::run(async { 6 * 7 }).unwrap();
 /// assert_eq!(answer, 42);
 /// ```
+#[track_caller]
 pub fn run<F: Future>(future: F) -> Result<F::Output, RuntimeError> {
     if context::is_running() {
         return Err(RuntimeError::AlreadyRunning);
@@ -331,26 +332,6 @@ impl std::fmt::Debug for Runtime {
     }
 }
 
-struct MainWaker {
-    woken: AtomicBool,
-    shared: Arc<Shared>,
-}
-
-impl Wake for MainWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.woken.store(true, Ordering::Release);
-        let on_loop =
-            context::with_current(|h| h.is_some_and(|h| Arc::ptr_eq(&h.shared, &self.shared)));
-        if !on_loop {
-            self.shared.notify();
-        }
-    }
-}
-
 impl Runtime {
     /// A loop with the default configuration.
     pub fn new() -> Result<Runtime, RuntimeError> {
@@ -371,41 +352,51 @@ impl Runtime {
     /// first, so a waiter released by an `Event::set` just before `main`
     /// returns still runs.
     ///
+    /// The future runs as a task named `main`, as asyncio wraps it in a
+    /// task: [`current_task`](crate::task::current_task) inside it says so,
+    /// [`all_tasks`](crate::task::all_tasks) lists it, and it takes its turns
+    /// in the run queue with the other tasks (a `yield_now()` in it lets each
+    /// ready task take one step, not a whole batch). A panic in it comes out
+    /// of `block_on` as the same panic.
+    ///
     /// Fails with [`RuntimeError::AlreadyRunning`] when called inside a
     /// running loop, and with [`RuntimeError::Io`] if the ring itself fails.
+    #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> Result<F::Output, RuntimeError> {
         let _enter = context::enter(&self.handle)?;
         let handle = &*self.handle;
         let _running = handle.counters.running();
-        let main = Arc::new(MainWaker {
-            woken: AtomicBool::new(true),
-            shared: handle.shared.clone(),
-        });
-        let waker = Waker::from(main.clone());
-        let mut cx = Context::from_waker(&waker);
-        let mut future = pin!(future);
-        let result = loop {
-            if main.woken.swap(false, Ordering::AcqRel) {
-                if let Poll::Ready(v) = future.as_mut().poll(&mut cx) {
-                    // As asyncio's loop stops only after the turn in which
-                    // the main coroutine ended, the tasks already queued
-                    // (say, woken by main's last step) get one more step.
-                    let queued = u32::try_from(handle.exec.ready_len()).unwrap_or(u32::MAX);
-                    handle.exec.run_batch(queued);
-                    break Ok(v);
-                }
-            }
+        let output = Cell::new(None);
+        let main = pin!(async { output.set(Some(future.await)) });
+        // The future runs as the task `main`, queued with the others.
+        let mut task = MainTask::start(handle, main);
+        let end = loop {
             handle.exec.run_batch(handle.event_interval);
-            let idle = !handle.exec.has_ready() && !main.woken.load(Ordering::Acquire);
-            if let Err(e) = handle.turn(idle) {
+            if let Some(end) = task.end() {
+                // As asyncio's loop stops only after the turn in which the
+                // main coroutine ended, the tasks already queued (say, woken
+                // by main's last step) get one more step.
+                let queued = u32::try_from(handle.exec.ready_len()).unwrap_or(u32::MAX);
+                handle.exec.run_batch(queued);
+                break Ok(end);
+            }
+            if let Err(e) = handle.turn(!handle.exec.has_ready()) {
                 break Err(RuntimeError::Io(e));
             }
         };
+        drop(task);
         // Nothing queued may outlive this call unsubmitted (see close_fd).
         if let Err(e) = handle.driver.borrow_mut().submit_pending() {
             tracing::warn!(error = %e, "flushing the submission queue failed");
         }
-        result
+        match end? {
+            Ok(()) => output.take().ok_or_else(main_cancelled),
+            // The panic of the future given to block_on is the caller's.
+            Err(e) => match e.try_into_panic() {
+                Ok(payload) => std::panic::resume_unwind(payload),
+                Err(_cancelled) => Err(main_cancelled()),
+            },
+        }
     }
 
     /// Spawns a task on this loop; it runs during `block_on`. Unlike
@@ -454,6 +445,13 @@ impl Runtime {
     pub fn blocking_threads(&self) -> usize {
         self.handle.blocking.threads()
     }
+}
+
+fn main_cancelled() -> RuntimeError {
+    RuntimeError::Io(io::Error::new(
+        io::ErrorKind::Interrupted,
+        "the main task was cancelled before it finished (the loop is shutting down)",
+    ))
 }
 
 impl Drop for Runtime {

@@ -57,3 +57,29 @@ fn failures_are_reported_too_and_pending_can_be_aborted() {
     })
     .unwrap();
 }
+
+#[test]
+fn tasks_finishing_between_two_calls_come_in_completion_order() {
+    run(async {
+        let tasks: Vec<_> = [30u64, 20, 10]
+            .into_iter()
+            .map(|ms| {
+                spawn(async move {
+                    sleep(Duration::from_millis(ms)).await;
+                    ms
+                })
+            })
+            .collect();
+        let mut it = as_completed(tasks);
+        assert_eq!(it.next().await.unwrap().result.unwrap(), 10);
+        // The loop is stuck while both other tasks come due: they finish
+        // at its next turn, 20 before 30, before next() looks again.
+        std::thread::sleep(Duration::from_millis(100));
+        let rest: Vec<u64> = [it.next().await.unwrap(), it.next().await.unwrap()]
+            .into_iter()
+            .map(|f| f.result.unwrap())
+            .collect();
+        assert_eq!(rest, [20, 30]);
+    })
+    .unwrap();
+}

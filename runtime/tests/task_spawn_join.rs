@@ -68,10 +68,10 @@ fn yield_now_interleaves_two_tasks() {
 #[test]
 fn names_ids_and_task_introspection() {
     run(async {
-        assert!(
-            task::current_task().is_none(),
-            "block_on's future is not a task"
-        );
+        // block_on's future is a task too, as asyncio's run(main()).
+        let main = task::current_task().expect("block_on's future is the main task");
+        assert_eq!(main.name, "main");
+        assert_eq!(main.state, TaskState::Running);
         let h = task::Builder::new()
             .name("worker")
             .spawn(async {
@@ -82,7 +82,10 @@ fn names_ids_and_task_introspection() {
             .unwrap();
         let anon = spawn(async { task::current_task().unwrap().name });
         let all = task::all_tasks();
-        assert_eq!(all.len(), 2);
+        assert_eq!(all.len(), 3);
+        assert!(all
+            .iter()
+            .any(|t| t.id == main.id && t.state == TaskState::Running));
         assert!(all
             .iter()
             .any(|t| t.name == "worker" && t.state == TaskState::Scheduled));
@@ -92,7 +95,9 @@ fn names_ids_and_task_introspection() {
         assert_eq!(me.id, id);
         let anon_id = anon.id();
         assert_eq!(anon.await.unwrap(), format!("Task-{anon_id}"));
-        assert!(task::all_tasks().is_empty());
+        let left = task::all_tasks();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].name, "main");
     })
     .unwrap();
 }

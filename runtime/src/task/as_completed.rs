@@ -2,14 +2,16 @@
 
 use std::collections::VecDeque;
 use std::fmt;
-use std::future::{poll_fn, Future};
-use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::future::poll_fn;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll, Wake, Waker};
 
 use super::{Finished, JoinHandle};
 
 /// Yields the results of `handles` as the tasks finish, first finished
-/// first, as asyncio's `as_completed`.
+/// first, as asyncio's `as_completed` (also for tasks that finished between
+/// two calls of `next()`: each handle has its own waker, woken as its task
+/// finishes).
 ///
 /// Each [`Finished`] carries the task's index in `handles`, so a result can
 /// be matched to its request. Dropping the iterator detaches the tasks not
@@ -48,6 +50,44 @@ where
         running: slots.len(),
         slots,
         ready: VecDeque::new(),
+        woken: Arc::new(Woken::default()),
+        wakers: Vec::new(),
+    }
+}
+
+/// The slots whose task woke them, in the order they were woken: a task
+/// wakes its handle's waker when it finishes, so this is the completion
+/// order, also for tasks that finish between two polls.
+#[derive(Default)]
+struct Woken {
+    order: Mutex<Vec<usize>>,
+    /// The waker of whoever awaits `next()`.
+    parent: Mutex<Option<Waker>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Nothing panics while these locks are held; a poisoned lock's data is
+    // still consistent.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The waker given to one slot's handle.
+struct SlotWaker {
+    index: usize,
+    woken: Arc<Woken>,
+}
+
+impl Wake for SlotWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        lock(&self.woken.order).push(self.index);
+        let parent = lock(&self.woken.parent).clone();
+        if let Some(w) = parent {
+            w.wake();
+        }
     }
 }
 
@@ -57,6 +97,9 @@ pub struct AsCompleted<T> {
     running: usize,
     /// Tasks seen finishing in one pass, waiting for their `next()`.
     ready: VecDeque<Finished<T>>,
+    woken: Arc<Woken>,
+    /// One waker per slot, made at the first poll (empty before).
+    wakers: Vec<Waker>,
 }
 
 impl<T> AsCompleted<T> {
@@ -68,9 +111,36 @@ impl<T> AsCompleted<T> {
     /// Poll form of [`next`](AsCompleted::next), for hand-written futures.
     pub fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Finished<T>>> {
         if self.ready.is_empty() && self.running > 0 {
-            for (index, slot) in self.slots.iter_mut().enumerate() {
+            {
+                let mut parent = lock(&self.woken.parent);
+                match &*parent {
+                    Some(w) if w.will_wake(cx.waker()) => {}
+                    _ => *parent = Some(cx.waker().clone()),
+                }
+            }
+            // The first time every slot, in argument order (tasks finished
+            // already are reported in that order, as asyncio's done
+            // callbacks run); then the slots woken since, in wake order.
+            let order: Vec<usize> = if self.wakers.is_empty() {
+                self.wakers = (0..self.slots.len())
+                    .map(|index| {
+                        Waker::from(Arc::new(SlotWaker {
+                            index,
+                            woken: self.woken.clone(),
+                        }))
+                    })
+                    .collect();
+                (0..self.slots.len()).collect()
+            } else {
+                std::mem::take(&mut *lock(&self.woken.order))
+            };
+            for index in order {
+                let Some(slot) = self.slots.get_mut(index) else {
+                    continue;
+                };
                 let Some(handle) = slot else { continue };
-                if let Poll::Ready(result) = Pin::new(&mut *handle).poll(cx) {
+                let mut slot_cx = Context::from_waker(&self.wakers[index]);
+                if let Poll::Ready(result) = handle.poll_detached(&mut slot_cx) {
                     self.ready.push_back(Finished {
                         index,
                         id: handle.id(),

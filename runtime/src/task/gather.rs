@@ -4,6 +4,8 @@ use std::future::{Future, IntoFuture};
 use std::pin::{pin, Pin};
 use std::task::{Context, Poll};
 
+use super::propagate::{cancelling, CancelOnDrop};
+
 /// One future of a gather: still running, or finished with its output kept
 /// until every other one is done.
 enum Slot<F: Future> {
@@ -91,7 +93,9 @@ macro_rules! impl_gather_tuple {
             #[allow(non_snake_case)]
             fn gather(self) -> impl Future<Output = Self::Output> {
                 let ($($f,)+) = self;
-                async move {
+                // Dropped before it finished, the gather cancels the tasks
+                // it was awaiting, as asyncio's gather cancels its children.
+                CancelOnDrop::new(async move {
                     $(let $f = pin!($f);)+
                     $(let mut $f = Slot::Running($f);)+
                     std::future::poll_fn(move |cx| {
@@ -106,7 +110,7 @@ macro_rules! impl_gather_tuple {
                         }
                     })
                     .await
-                }
+                })
             }
         }
 
@@ -118,7 +122,7 @@ macro_rules! impl_gather_tuple {
 
             fn try_gather(self) -> impl Future<Output = Result<Self::Ok, Err>> {
                 let ($($f,)+) = self;
-                async move {
+                CancelOnDrop::new(async move {
                     $(let $f = pin!($f);)+
                     $(let mut $f = Slot::Running($f);)+
                     std::future::poll_fn(move |cx| {
@@ -136,7 +140,7 @@ macro_rules! impl_gather_tuple {
                         }
                     })
                     .await
-                }
+                })
             }
         }
     };
@@ -170,6 +174,10 @@ impl_gather_tuple!(
 /// 12 of them. They run inside the gathering future, so they may borrow. For
 /// any number of futures of one type use [`gather_all`](crate::task::gather_all).
 ///
+/// Dropped before it finished, the gather aborts the tasks whose handles it
+/// awaited (asyncio cancels a cancelled gather's children); a plain dropped
+/// `JoinHandle` would detach its task.
+///
 /// ```
 /// # ringio::run(async {
 /// use ringio::{gather, spawn};
@@ -196,8 +204,10 @@ macro_rules! gather {
 ///
 /// When an error comes first, the futures still running are **dropped**
 /// (cancelled: their destructors run, and a spawned task's handle that is
-/// dropped detaches the task rather than aborting it). All the futures must
-/// share one error type.
+/// dropped detaches the task rather than aborting it, as asyncio's `gather`
+/// leaves the other awaitables running after the first exception). Dropping
+/// the `try_gather!` itself before it finished aborts the tasks it awaited,
+/// as [`gather!`]. All the futures must share one error type.
 ///
 /// ```
 /// # ringio::run(async {
@@ -266,6 +276,13 @@ macro_rules! try_gather {
 /// one `Result<T, JoinError>` per task, which is asyncio's
 /// `gather(..., return_exceptions=True)`.
 ///
+/// **Dropping a gather cancels its tasks**, as cancelling asyncio's gather
+/// cancels its children: when a gather (any of the four forms) is dropped
+/// before it finished (an outer timeout, `select!`, its task aborted), the
+/// tasks whose handles it awaited, directly or inside its futures, are
+/// aborted, where a plain dropped `JoinHandle` detaches its task. To let
+/// them run on, [`shield`](super::shield) them.
+///
 /// ```
 /// use std::time::Duration;
 /// use ringio::{gather, run, time::sleep};
@@ -317,6 +334,13 @@ impl<F: Future> Future for GatherAll<F> {
         } else {
             Poll::Pending
         }
+    }
+}
+
+impl<F: Future> Drop for GatherAll<F> {
+    fn drop(&mut self) {
+        // Dropped before it finished: cancels the tasks it was awaiting.
+        cancelling(|| self.slots.clear());
     }
 }
 
@@ -390,6 +414,13 @@ impl<T, E, F: Future<Output = Result<T, E>>> Future for TryGatherAll<F> {
         } else {
             Poll::Pending
         }
+    }
+}
+
+impl<F: Future> Drop for TryGatherAll<F> {
+    fn drop(&mut self) {
+        // As GatherAll: dropped before it finished, it cancels its tasks.
+        cancelling(|| self.slots.clear());
     }
 }
 

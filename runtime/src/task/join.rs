@@ -9,6 +9,7 @@ use std::sync::atomic::Ordering;
 use std::task::{Context, Poll};
 
 use super::join_error::JoinError;
+use super::propagate::{self, OnDrop};
 use super::raw::{drop_ref, inc_ref, Header, CANCELLED, COMPLETE, JOIN_HANDLE};
 use super::waker::schedule;
 use super::TaskId;
@@ -17,7 +18,14 @@ use super::TaskId;
 /// `Task`: `handle.await` gives `Ok(value)`, or `Err(JoinError)` when the task
 /// was cancelled or panicked.
 ///
-/// Dropping the handle detaches the task: it keeps running. The handle stays
+/// Dropping the handle detaches the task: it keeps running. One exception
+/// follows asyncio, where cancelling a task also cancels the task it is
+/// blocked on: a handle that was awaited (polled) and is dropped because
+/// the future awaiting it is cancelled in asyncio's sense (its task was
+/// aborted, or a [`gather!`](crate::gather) or
+/// [`wait_for`](super::wait_for) holding it was dropped or timed out)
+/// aborts its task instead. A handle held but never awaited always
+/// detaches, as asyncio cancels only what a task awaits. The handle stays
 /// on the thread of the loop that runs the task (it is `!Send`); use
 /// [`JoinHandle::abort_handle`] to cancel from another thread.
 ///
@@ -27,6 +35,8 @@ use super::TaskId;
 /// future polled after completion.
 pub struct JoinHandle<T> {
     raw: NonNull<Header>,
+    /// Polled at least once: awaited, in asyncio's sense.
+    awaited: bool,
     _marker: PhantomData<(T, *const ())>,
 }
 
@@ -38,6 +48,7 @@ impl<T> JoinHandle<T> {
     pub(crate) unsafe fn from_raw(raw: NonNull<Header>) -> Self {
         JoinHandle {
             raw,
+            awaited: false,
             _marker: PhantomData,
         }
     }
@@ -45,6 +56,11 @@ impl<T> JoinHandle<T> {
     fn header(&self) -> &Header {
         // SAFETY: the handle owns a reference.
         unsafe { self.raw.as_ref() }
+    }
+
+    /// The task cell (the handle keeps it alive).
+    pub(crate) fn raw(&self) -> NonNull<Header> {
+        self.raw
     }
 
     /// Cancels the task, as asyncio's `Task.cancel()`: it is dropped at its
@@ -71,15 +87,24 @@ impl<T> JoinHandle<T> {
         super::display_name(self.header())
     }
 
-    /// This handle, turned into one that cancels the task when it is
-    /// dropped before the task finished, as asyncio cancels what a
-    /// cancelled `wait_for` or `gather` waited on: `timeout(d,
-    /// handle.abort_on_drop())` aborts the task when the time runs out, and
-    /// a `gather_all` over such handles aborts them all when the gather is
-    /// dropped. (A plain `JoinHandle` detaches its task when dropped, as
-    /// tokio's does.)
+    /// This handle, turned into one that cancels the task whenever it is
+    /// dropped before the task finished: `timeout(d,
+    /// handle.abort_on_drop())` aborts the task when the time runs out,
+    /// and `select!` aborts the losing task. ([`wait_for`](super::wait_for)
+    /// and [`gather!`](crate::gather) already cancel the tasks they awaited,
+    /// as asyncio's do; elsewhere a plain `JoinHandle` detaches its task
+    /// when dropped, as tokio's does.)
     pub fn abort_on_drop(self) -> AbortOnDrop<T> {
         AbortOnDrop { handle: Some(self) }
+    }
+
+    /// Polls the handle without marking it awaited: for the waiters that
+    /// never cancel what they wait on (`shield`, `wait`, `as_completed`).
+    pub(crate) fn poll_detached(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, JoinError>> {
+        let awaited = self.awaited;
+        let out = Pin::new(&mut *self).poll(cx);
+        self.awaited = awaited;
+        out
     }
 
     /// A handle that can cancel the task from any thread.
@@ -107,7 +132,8 @@ impl<T> Unpin for JoinHandle<T> {}
 impl<T> Future for JoinHandle<T> {
     type Output = Result<T, JoinError>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.awaited = true;
         let header = self.header();
         if header.state.load(Ordering::Acquire) & COMPLETE != 0 {
             let mut out: Poll<Result<T, JoinError>> = Poll::Pending;
@@ -133,15 +159,68 @@ impl<T> Future for JoinHandle<T> {
 
 impl<T> Drop for JoinHandle<T> {
     fn drop(&mut self) {
-        let header = self.header();
-        let prev = header.state.fetch_and(!JOIN_HANDLE, Ordering::AcqRel);
-        if prev & COMPLETE != 0 {
-            header.drop_output();
+        if self.awaited && !self.is_finished() {
+            match propagate::on_drop() {
+                OnDrop::Detach => {}
+                OnDrop::Abort => abort(self.raw),
+                OnDrop::AbortAndCollect => {
+                    abort(self.raw);
+                    // The handle's reference and its JOIN_HANDLE bit go to
+                    // the end the scope waits on.
+                    propagate::collect(TaskEnd { raw: self.raw });
+                    return;
+                }
+            }
         }
-        // SAFETY: owner thread, as in poll.
-        drop(unsafe { (*header.join_waker.get()).take() });
-        // SAFETY: the handle's own reference.
-        unsafe { drop_ref(self.raw) };
+        release(self.raw);
+    }
+}
+
+/// Gives up a handle's claim on a task: its output (now or when it
+/// finishes) is dropped, and its reference released. Owner thread only.
+fn release(raw: NonNull<Header>) {
+    // SAFETY: the caller owns a handle's reference.
+    let header = unsafe { raw.as_ref() };
+    let prev = header.state.fetch_and(!JOIN_HANDLE, Ordering::AcqRel);
+    if prev & COMPLETE != 0 {
+        header.drop_output();
+    }
+    // SAFETY: owner thread, as in poll.
+    drop(unsafe { (*header.join_waker.get()).take() });
+    // SAFETY: the handle's own reference.
+    unsafe { drop_ref(raw) };
+}
+
+/// The end of a task, awaited without its output: what a cancelling scope
+/// collects from the handles it aborted (see `task::propagate`). It holds the
+/// handle's reference and claim (`JOIN_HANDLE`); dropping it detaches.
+pub(crate) struct TaskEnd {
+    raw: NonNull<Header>,
+}
+
+impl Future for TaskEnd {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // SAFETY: the end owns a handle's reference.
+        let header = unsafe { self.raw.as_ref() };
+        if header.state.load(Ordering::Acquire) & COMPLETE != 0 {
+            return Poll::Ready(());
+        }
+        // SAFETY: owner thread (TaskEnd is !Send, made from a JoinHandle),
+        // and the executor only touches this slot between polls.
+        let slot = unsafe { &mut *header.join_waker.get() };
+        match slot {
+            Some(w) if w.will_wake(cx.waker()) => {}
+            _ => *slot = Some(cx.waker().clone()),
+        }
+        Poll::Pending
+    }
+}
+
+impl Drop for TaskEnd {
+    fn drop(&mut self) {
+        release(self.raw);
     }
 }
 

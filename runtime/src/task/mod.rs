@@ -36,6 +36,20 @@
 //! entry at a time (the `SCHEDULED` bit is cleared before the poll, so a
 //! wake during the poll queues it again rather than re-entering it).
 //!
+//! **The main task.** The future given to `block_on` runs as a task whose
+//! cell holds a lifetime-erased pointer to that future, pinned on
+//! `block_on`'s stack; `block_on` ends the task (its stage leaves
+//! `Running` without a poll) before it returns or unwinds, so the pointer
+//! is never followed once the future is gone (see `main_task`).
+//!
+//! **Cancellation reaching awaited tasks.** When the executor drops an
+//! aborted task's future, and when `gather`, `wait_for` or a timeout scope
+//! cancel their futures, they do it inside a thread-local *cancelling
+//! scope*; a `JoinHandle` that was awaited and is dropped inside one aborts
+//! its task (as asyncio's `Task.cancel()` cancels the future the task
+//! awaits), and hands its reference to the scope when the scope waits for
+//! those tasks to end (see `propagate`).
+//!
 //! **Panics.** User code runs inside this machinery in four places: the
 //! future's `poll`, the future's destructor, the destructor of an output or
 //! panic payload nobody reads, and the wakers the executor wakes or drops
@@ -72,11 +86,14 @@ mod group;
 mod identity;
 mod join;
 mod join_error;
+pub(crate) mod main_task;
+pub(crate) mod propagate;
 pub(crate) mod raw;
 mod select;
 mod shield;
 pub(crate) mod spans;
 mod wait;
+mod wait_for;
 pub(crate) mod waker;
 
 pub use as_completed::{as_completed, AsCompleted};
@@ -94,13 +111,14 @@ pub use join_error::JoinError;
 pub use select::{race, select2, Either, Race};
 pub use shield::{shield, Shield};
 pub use wait::{wait, wait_with, Outcome, ReturnWhen};
+pub use wait_for::{wait_for, wait_for_at};
 
 use std::fmt;
 use std::future::Future;
 use std::num::NonZeroU64;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use crate::context;
 use raw::{Header, CANCELLED, SCHEDULED};
@@ -219,8 +237,9 @@ where
     }
 }
 
-/// Information about the task being polled, or `None` outside a task (in the
-/// future given to `block_on`, or with no loop), as asyncio's `current_task()`.
+/// Information about the task being polled, or `None` outside a task (with
+/// no loop), as asyncio's `current_task()`. The future given to
+/// [`run`](crate::run) or `block_on` is a task too, named `main`.
 pub fn current_task() -> Option<TaskInfo> {
     context::with_current(|h| h.and_then(|h| h.exec.current_info()))
 }
@@ -232,9 +251,26 @@ pub fn all_tasks() -> Vec<TaskInfo> {
 }
 
 /// Gives the other tasks a turn, as asyncio's `await asyncio.sleep(0)`: the
-/// task goes to the back of the run queue.
+/// task goes to the back of the run queue once the loop has looked at the
+/// ring, so the tasks ready now and the I/O that completed meanwhile go
+/// first (two tasks that yield in turn alternate step for step).
 pub fn yield_now() -> YieldNow {
     YieldNow { yielded: false }
+}
+
+/// Wakes `waker` at the loop's next turn (see [`yield_now`]); with no loop
+/// on this thread (another executor polls), at once.
+pub(crate) fn wake_after_turn(waker: &Waker) {
+    let on_loop = context::with_current(|h| match h {
+        Some(h) => {
+            h.wake_after_turn(waker);
+            true
+        }
+        None => false,
+    });
+    if !on_loop {
+        waker.wake_by_ref();
+    }
 }
 
 /// The future of [`yield_now`].
@@ -252,7 +288,7 @@ impl Future for YieldNow {
             return Poll::Ready(());
         }
         self.yielded = true;
-        cx.waker().wake_by_ref();
+        wake_after_turn(cx.waker());
         Poll::Pending
     }
 }

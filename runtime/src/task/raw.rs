@@ -183,8 +183,24 @@ impl<F: Future + 'static> TaskCell<F> {
         // until it is dropped in place below or in `cancel`.
         let pinned = unsafe { Pin::new_unchecked(future) };
         let result = call_catching(|| pinned.poll(&mut cx));
+        if let Ok(Poll::Pending) = result {
+            return false;
+        }
+        // SAFETY: the header lives at least as long as this call.
+        let aborted = unsafe { ptr.as_ref() }.state.load(Ordering::Acquire) & CANCELLED != 0;
         let finished = match result {
             Ok(Poll::Pending) => return false,
+            // Aborted during this very poll (by itself, or from another
+            // thread): it ends cancelled and the output is dropped, as
+            // asyncio discards the result of a task cancelled during its
+            // last step.
+            Ok(Poll::Ready(output)) if aborted => {
+                if let Err(p) = drop_catching(output) {
+                    report("the destructor of a cancelled task's output", p);
+                }
+                // SAFETY: the header outlives this call.
+                Err(JoinError::cancelled(unsafe { ptr.as_ref() }))
+            }
             Ok(Poll::Ready(output)) => Ok(output),
             // SAFETY: the header outlives this call.
             Err(payload) => Err(JoinError::panic(unsafe { ptr.as_ref() }, payload)),
@@ -208,7 +224,8 @@ impl<F: Future + 'static> TaskCell<F> {
             // A panic in the destructor of a cancelled task is its result.
             // SAFETY: the header outlives this call.
             let header = unsafe { ptr.as_ref() };
-            let out = match take_future(stage) {
+            // The tasks it was awaiting are cancelled with it, as asyncio's.
+            let out = match super::propagate::cancelling(|| take_future(stage)) {
                 Ok(()) => JoinError::cancelled(header),
                 Err(p) => JoinError::panic(header, p),
             };

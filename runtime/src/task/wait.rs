@@ -1,7 +1,7 @@
 //! `wait` and `wait_with`: asyncio's `wait(aws, timeout=, return_when=)`.
 
 use std::future::{poll_fn, Future};
-use std::pin::{pin, Pin};
+use std::pin::pin;
 use std::task::Poll;
 use std::time::Duration;
 
@@ -181,7 +181,7 @@ where
         poll_fn(|cx| {
             for (index, slot) in slots.iter_mut().enumerate() {
                 let Some(handle) = slot else { continue };
-                if let Poll::Ready(result) = Pin::new(&mut *handle).poll(cx) {
+                if let Poll::Ready(result) = handle.poll_detached(cx) {
                     raised |= match &result {
                         Ok(v) => is_exception(v),
                         Err(e) => is_raise(e),

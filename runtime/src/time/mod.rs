@@ -44,4 +44,5 @@ pub use interval::{interval, interval_at, Interval, MissedTickBehavior};
 pub use scope::{timeout_scope, timeout_scope_at, TimeoutScope};
 pub use sleep::{sleep, sleep_until, Sleep};
 pub use std::time::{Duration, Instant};
+pub(crate) use timeout::deadline_timer;
 pub use timeout::{timeout, timeout_at, Elapsed};

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::sleep::{sleep_until, Sleep};
 use super::timeout::Elapsed;
+use crate::task::propagate::{cancel_and_wait, CancelOnDrop};
 
 /// A deadline for a block of work that can be read and moved while the
 /// work runs, as the context manager of asyncio's `timeout()` /
@@ -104,15 +105,27 @@ impl TimeoutScope {
     }
 
     /// Runs `work` until it finishes or the deadline passes; then the work
-    /// is dropped (cancelled) and the result is `Err(Elapsed)`. The work
-    /// gets one poll even if the deadline has passed already.
-    pub async fn run<F: IntoFuture>(&self, work: F) -> Result<F::Output, Elapsed> {
-        let mut work = pin!(work.into_future());
+    /// is cancelled as asyncio's `timeout()` cancels it (dropped, and the
+    /// tasks whose handles it awaited aborted and waited for, as
+    /// [`task::wait_for`](crate::task::wait_for) does) and the result is
+    /// `Err(Elapsed)`. Dropping the returned future aborts those tasks too.
+    /// The work gets one poll even if the deadline has passed already.
+    pub fn run<F: IntoFuture>(
+        &self,
+        work: F,
+    ) -> impl Future<Output = Result<F::Output, Elapsed>> + use<'_, F> {
+        CancelOnDrop::new(self.run_inner(work.into_future()))
+    }
+
+    async fn run_inner<F: Future>(&self, work: F) -> Result<F::Output, Elapsed> {
+        let mut work = pin!(Some(work));
         let mut timer: Option<(Instant, std::pin::Pin<Box<Sleep>>)> = None;
-        poll_fn(|cx| {
-            if let Poll::Ready(v) = work.as_mut().poll(cx) {
-                *self.inner.waker.borrow_mut() = None;
-                return Poll::Ready(Ok(v));
+        let done = poll_fn(|cx| {
+            if let Some(w) = work.as_mut().as_pin_mut() {
+                if let Poll::Ready(v) = w.poll(cx) {
+                    *self.inner.waker.borrow_mut() = None;
+                    return Poll::Ready(Some(v));
+                }
             }
             *self.inner.waker.borrow_mut() = Some(cx.waker().clone());
             let Some(deadline) = self.inner.deadline.get() else {
@@ -122,7 +135,7 @@ impl TimeoutScope {
             if deadline <= Instant::now() {
                 self.inner.expired.set(true);
                 *self.inner.waker.borrow_mut() = None;
-                return Poll::Ready(Err(Elapsed::new()));
+                return Poll::Ready(None);
             }
             let sleep = match &mut timer {
                 Some((at, sleep)) if *at == deadline => sleep,
@@ -132,11 +145,18 @@ impl TimeoutScope {
                 Poll::Ready(()) => {
                     self.inner.expired.set(true);
                     *self.inner.waker.borrow_mut() = None;
-                    Poll::Ready(Err(Elapsed::new()))
+                    Poll::Ready(None)
                 }
                 Poll::Pending => Poll::Pending,
             }
         })
-        .await
+        .await;
+        match done {
+            Some(v) => Ok(v),
+            None => {
+                cancel_and_wait(work).await;
+                Err(Elapsed::new())
+            }
+        }
     }
 }

@@ -106,7 +106,7 @@ impl Future for Sleep {
             // whose ticks are 1 ms).
             self.yield_first = false;
             self.done = true;
-            cx.waker().wake_by_ref();
+            crate::task::wake_after_turn(cx.waker());
             return Poll::Pending;
         }
         if let Some((handle, timer)) = &self.timer {

@@ -1,4 +1,5 @@
-//! `timeout` and `timeout_at`: asyncio's `wait_for`.
+//! `timeout` and `timeout_at`: tokio's timeout (asyncio's `wait_for`, but
+//! detaching a task it waited on; see `task::wait_for`).
 
 use std::fmt;
 use std::future::{poll_fn, Future, IntoFuture};
@@ -34,21 +35,31 @@ impl From<Elapsed> for io::Error {
     }
 }
 
-/// Runs `future` for at most `duration`, as asyncio's `wait_for(aw, t)`.
+/// Runs `future` for at most `duration`, tokio's `timeout`.
 ///
 /// Returns `Err(Elapsed)` when the time runs out first; the future is then
 /// dropped (cancelled). The future gets one poll even with a zero duration,
 /// so a ready result is never thrown away. The deadline is fixed when
 /// `timeout` is called.
+///
+/// Dropping a [`JoinHandle`](crate::JoinHandle) **detaches** its task, so
+/// `timeout(d, handle)` stops waiting for a task but leaves it running, as
+/// tokio's `timeout` does. asyncio's `wait_for(task, t)` cancels the task:
+/// that is [`task::wait_for`](crate::task::wait_for).
 pub fn timeout<F: IntoFuture>(
     duration: Duration,
     future: F,
 ) -> impl Future<Output = Result<F::Output, Elapsed>> {
-    let sleep = match Instant::now().checked_add(duration) {
+    race(future.into_future(), deadline_timer(duration))
+}
+
+/// The timer of a timeout of `duration` from now: ends at once at its first
+/// poll when the duration is zero; never when it is too long to represent.
+pub(crate) fn deadline_timer(duration: Duration) -> Sleep {
+    match Instant::now().checked_add(duration) {
         Some(deadline) => sleep_until(deadline).ready_if_past(),
         None => super::sleep(Duration::MAX),
-    };
-    race(future.into_future(), sleep)
+    }
 }
 
 /// Runs `future` until `deadline`, as [`timeout`].
