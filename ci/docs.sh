@@ -23,4 +23,13 @@ for page in index.html streams/index.html streams/struct.StreamReader.html \
   fi
 done
 [ "$missing" -eq 0 ]
-echo "docs: built with warnings denied; the facade renders every re-exported module"
+
+# Doc samples are what users copy: they name the facade (`ringio::`), not
+# the crates behind it (intra-doc link targets, `](ringio_runtime::..)` and
+# `]: ringio_runtime::..`, may name them).
+if grep -rnP '^\s*//[/!](?!.*\]: ).*(?<!\]\()\bringio_(runtime|streams|sync)::' \
+  --include='*.rs' runtime streams sync src macros; then
+  echo "FAIL: the doc lines above write ringio_runtime::/ringio_streams::/ringio_sync:: paths; write ringio:: instead"
+  exit 1
+fi
+echo "docs: built with warnings denied; the facade renders every re-exported module; samples use ringio:: paths"

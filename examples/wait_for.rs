@@ -7,7 +7,8 @@
 
 use std::time::Duration;
 
-use ringio::time::{sleep, timeout};
+use ringio::task::wait_for;
+use ringio::time::sleep;
 
 async fn myfunc() {
     // Sleep ten minutes.
@@ -17,8 +18,10 @@ async fn myfunc() {
 
 fn main() -> Result<(), ringio::RuntimeError> {
     ringio::run(async {
-        // Wait at most one second.
-        match timeout(Duration::from_secs(1), myfunc()).await {
+        // Wait at most one second; on time-out `myfunc` is cancelled (as
+        // asyncio's wait_for cancels it; a task given here is aborted and
+        // waited for).
+        match wait_for(myfunc(), Duration::from_secs(1)).await {
             Ok(()) => println!("finished"),
             Err(_elapsed) => println!("timeout!"),
         }

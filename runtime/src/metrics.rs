@@ -11,9 +11,9 @@
 //! copies them.
 //!
 //! ```
-//! # ringio_runtime::run(async {
-//! ringio_runtime::spawn(async {}).await.unwrap();
-//! let m = ringio_runtime::metrics::current().unwrap();
+//! # ringio::run(async {
+//! ringio::spawn(async {}).await.unwrap();
+//! let m = ringio::runtime::metrics::current().unwrap();
 //! assert!(m.spawned_tasks >= 1);
 //! assert!(m.polls >= 1);
 //! # }).unwrap();

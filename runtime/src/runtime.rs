@@ -175,7 +175,7 @@ impl Builder {
     ///
     /// ```
     /// use std::sync::{Arc, Mutex};
-    /// use ringio_runtime::Runtime;
+    /// use ringio::Runtime;
     ///
     /// let seen = Arc::new(Mutex::new(Vec::new()));
     /// let sink = seen.clone();
@@ -184,8 +184,8 @@ impl Builder {
     ///     .build()
     ///     .unwrap();
     /// rt.block_on(async {
-    ///     drop(ringio_runtime::spawn(async { panic!("boom") }));
-    ///     ringio_runtime::time::sleep(std::time::Duration::from_millis(5)).await;
+    ///     drop(ringio::spawn(async { panic!("boom") }));
+    ///     ringio::time::sleep(std::time::Duration::from_millis(5)).await;
     /// })
     /// .unwrap();
     /// let seen = seen.lock().unwrap();

@@ -136,9 +136,9 @@ pub(crate) fn report_unretrieved_error(h: &Header, message: String) {
 /// the default report. Outside a loop, the default report is used.
 ///
 /// ```
-/// use ringio_runtime::unhandled::{report_unhandled, UnhandledKind};
-/// # ringio_runtime::run(async {
-/// ringio_runtime::spawn(async {
+/// use ringio::runtime::unhandled::{report_unhandled, UnhandledKind};
+/// # ringio::run(async {
+/// ringio::spawn(async {
 ///     // A detached task's error that no one awaits:
 ///     report_unhandled(UnhandledKind::Error, "config reload failed");
 /// })

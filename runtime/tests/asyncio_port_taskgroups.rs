@@ -1,5 +1,5 @@
 //! A port of CPython's `Lib/test/test_asyncio/test_taskgroups.py` to
-//! [`ringio_runtime::task::TaskGroup`] (`async with TaskGroup() as g:` is
+//! [`ringio::task::TaskGroup`] (`async with TaskGroup() as g:` is
 //! `TaskGroup::run(|g| async move { .. })`; a child "raises" by returning
 //! `Err`, an `ExceptionGroup` is a `GroupError`). Each test is named after
 //! the CPython test it follows; Python's `finally:` / `except

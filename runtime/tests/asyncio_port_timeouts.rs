@@ -1,5 +1,5 @@
 //! A port of CPython's `Lib/test/test_asyncio/test_timeouts.py` to
-//! [`ringio_runtime::time::TimeoutScope`], asyncio's `timeout()` /
+//! [`ringio::time::TimeoutScope`], asyncio's `timeout()` /
 //! `timeout_at()` context managers (`async with timeout(d) as cm:` is
 //! `let cm = timeout_scope(Some(d)); cm.run(work).await`). Each test is
 //! named after the CPython test it follows; Python's `finally:` is a drop

@@ -1,5 +1,5 @@
 //! A port of CPython's `Lib/test/test_asyncio/test_waitfor.py` to
-//! [`ringio_runtime::task::wait_for`], asyncio's `wait_for`: it cancels
+//! [`ringio::task::wait_for`], asyncio's `wait_for`: it cancels
 //! what it waited on when the time runs out (a task is aborted and waited
 //! for), and when it is itself cancelled. Each test is named after the
 //! CPython test it follows; Python's `finally:` is a drop guard here

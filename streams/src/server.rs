@@ -32,7 +32,7 @@ use crate::writer::StreamWriter;
 /// What a connection handler may return: `()`, or a `Result` whose error
 /// is displayed (`std::io::Error`, `ReadError`, `Box<dyn Error>`, ...). An
 /// error ends that connection only, and is reported once through
-/// `ringio_runtime::unhandled` (`tracing` when a subscriber is installed,
+/// `ringio::unhandled` (`tracing` when a subscriber is installed,
 /// else stderr; `Builder::on_unhandled_error` replaces it).
 pub trait HandlerResult {
     /// The failure to report, if the handler failed.

@@ -65,7 +65,7 @@ impl Builder {
     ///
     /// ```
     /// use std::sync::{Arc, Mutex};
-    /// use ringio_runtime::{task::Builder, Runtime};
+    /// use ringio::{task::Builder, Runtime};
     ///
     /// let seen = Arc::new(Mutex::new(Vec::new()));
     /// let sink = seen.clone();
@@ -79,7 +79,7 @@ impl Builder {
     ///         .spawn_fallible(async { Err::<(), _>("cache server unreachable") })
     ///         .unwrap();
     ///     drop(job); // detached: nobody will see the error...
-    ///     ringio_runtime::yield_now().await;
+    ///     ringio::yield_now().await;
     /// })
     /// .unwrap();
     /// // ...so it was reported.

@@ -108,14 +108,14 @@ impl fmt::Display for TaskDump {
 ///
 /// ```
 /// use std::time::Duration;
-/// use ringio_runtime::task::{dump, Builder, TaskState};
+/// use ringio::task::{dump, Builder, TaskState};
 ///
-/// # ringio_runtime::run(async {
+/// # ringio::run(async {
 /// let sleeper = Builder::new()
 ///     .name("sleeper")
-///     .spawn(ringio_runtime::time::sleep(Duration::from_secs(5)))
+///     .spawn(ringio::time::sleep(Duration::from_secs(5)))
 ///     .unwrap();
-/// ringio_runtime::yield_now().await;
+/// ringio::yield_now().await;
 /// let d = dump();
 /// assert_eq!(d.find("sleeper").unwrap().state, TaskState::Waiting);
 /// println!("{d}");

@@ -16,8 +16,8 @@ use super::TaskId;
 /// [`name`](JoinError::name) and [`location`](JoinError::location).
 ///
 /// ```
-/// # ringio_runtime::run(async {
-/// let h = ringio_runtime::task::Builder::new()
+/// # ringio::run(async {
+/// let h = ringio::task::Builder::new()
 ///     .name("worker")
 ///     .spawn(async { panic!("boom") })
 ///     .unwrap();

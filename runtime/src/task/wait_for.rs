@@ -31,15 +31,15 @@ use crate::time::{deadline_timer, sleep_until, Elapsed, Sleep};
 /// polled, and a finished task's result must not be lost).
 ///
 /// ```
-/// # ringio_runtime::run(async {
+/// # ringio::run(async {
 /// use std::time::Duration;
-/// use ringio_runtime::{spawn, task::wait_for, time::sleep};
+/// use ringio::{spawn, task::wait_for, time::sleep};
 ///
 /// let slow = spawn(async { sleep(Duration::from_secs(600)).await });
 /// let id = slow.id();
 /// assert!(wait_for(slow, Duration::from_millis(10)).await.is_err());
 /// // The task was cancelled, not left running.
-/// assert!(ringio_runtime::task::all_tasks().iter().all(|t| t.id != id));
+/// assert!(ringio::task::all_tasks().iter().all(|t| t.id != id));
 ///
 /// let quick = spawn(async { 7 });
 /// assert_eq!(wait_for(quick, Duration::from_secs(5)).await.unwrap().unwrap(), 7);
