@@ -27,7 +27,7 @@ fi
 cargo build -p ringio-benches --features peers --bins "${profile[@]}"
 cargo run -q -p ringio-benches --features peers "${profile[@]}" --bin report -- --quick
 
-for bench in core sync io streams; do
+for bench in core sync io streams tls; do
   printf '\n--> cargo bench program %s, one round\n' "$bench"
   ROUNDS=1 IDLE_CONNS=1000 cargo test -q -p ringio-benches --bench "$bench"
 done

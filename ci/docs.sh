@@ -6,13 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RUSTDOCFLAGS="-D warnings ${RUSTDOCFLAGS:-}" cargo doc --quiet --no-deps --workspace
+RUSTDOCFLAGS="-D warnings ${RUSTDOCFLAGS:-}" cargo doc --quiet --no-deps --workspace --features tls
 
 doc=target/doc/ringio
 missing=0
 for page in index.html streams/index.html streams/struct.StreamReader.html \
   streams/struct.StreamWriter.html streams/struct.Server.html \
-  streams/subprocess/index.html sync/index.html \
+  streams/subprocess/index.html streams/tls/index.html sync/index.html \
   sync/struct.Queue.html sync/struct.Lock.html sync/oneshot/index.html \
   task/index.html time/index.html net/index.html fs/index.html \
   process/index.html signal/index.html pipe/index.html buf/index.html \

@@ -18,7 +18,8 @@ subprocess_communicate 0.9 1.9
 metrics_server 2.9 5.9
 "
 
-cargo build --quiet --examples
+# tls_echo needs the feature `tls` (required-features).
+cargo build --quiet --examples --features tls
 pass=0
 fail=0
 for src in examples/*.rs; do

@@ -10,6 +10,7 @@
 //! | `StreamWriter`: `write`, `writelines`, `drain`, `close`, `wait_closed`, `write_eof` | [`StreamWriter`] |
 //! | `Server`: `serve_forever`, `close`, `wait_closed`, `is_serving` | [`Server`], [`UnixServer`] |
 //! | `IncompleteReadError`, `LimitOverrunError` | [`ReadError::IncompleteRead`], [`ReadError::LimitOverrun`] |
+//! | `open_connection(..., ssl=, server_hostname=)`, `start_server(..., ssl=)` (feature `tls`) | `open_tls_connection`, `ServerOptions::tls`: see the `tls` module |
 //! | `create_subprocess_exec`, `create_subprocess_shell`, `Process.communicate` | [`create_subprocess_exec`], [`create_subprocess_shell`], [`subprocess::Process`] |
 //!
 //! The semantics are asyncio's: a reader buffers and its limit (64 KiB by
@@ -57,7 +58,8 @@
 //! # Dependencies
 //!
 //! `ringio-runtime` (the sockets, pipes and child processes), `bytes` (the buffers) and `tracing`
-//! (where a server reports a failed handler). No `unsafe` code.
+//! (where a server reports a failed handler); with the feature `tls`, `rustls` (ring provider).
+//! No `unsafe` code.
 #![forbid(unsafe_code)]
 
 mod connect;
@@ -67,6 +69,8 @@ mod server;
 mod sink;
 mod source;
 pub mod subprocess;
+#[cfg(feature = "tls")]
+pub mod tls;
 mod write_data;
 mod writer;
 
@@ -87,5 +91,7 @@ pub use server::{
 };
 pub use source::Feeder;
 pub use subprocess::{create_subprocess_exec, create_subprocess_shell};
+#[cfg(feature = "tls")]
+pub use tls::{open_tls_connection, open_tls_connection_with, ClientTls, TlsError};
 pub use write_data::WriteData;
 pub use writer::{StreamWriter, DEFAULT_HIGH_WATER, DEFAULT_LOW_WATER};

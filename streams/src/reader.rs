@@ -71,7 +71,7 @@ fn check_limit(limit: usize) -> Result<usize, InvalidLimit> {
 }
 
 impl StreamReader {
-    fn with_source(source: Source, limit: usize) -> Result<StreamReader, InvalidLimit> {
+    pub(crate) fn with_source(source: Source, limit: usize) -> Result<StreamReader, InvalidLimit> {
         Ok(StreamReader {
             buf: BytesMut::new(),
             limit: check_limit(limit)?,
@@ -128,6 +128,15 @@ impl StreamReader {
         let limit = check_limit(limit)?;
         let (feeder, source) = Feeder::new();
         Ok((feeder, Self::with_source(source, limit)?))
+    }
+
+    /// Puts bytes that arrived before the reader existed (decrypted with
+    /// the TLS handshake) in front of its buffer.
+    #[cfg(feature = "tls")]
+    pub(crate) fn prefill(&mut self, early: BytesMut) {
+        if !early.is_empty() {
+            self.buf = early;
+        }
     }
 
     pub(crate) fn link_writer(&mut self, writer: Rc<WriterShared>) {

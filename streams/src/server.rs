@@ -18,9 +18,13 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::pin::{pin, Pin};
 use std::rc::Rc;
+#[cfg(feature = "tls")]
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-use ringio_runtime::net::{default_backlog, TcpListener, ToSocketAddrs, UnixListener};
+use ringio_runtime::net::{
+    default_backlog, TcpListener, TcpStream, ToSocketAddrs, UnixListener, UnixStream,
+};
 use ringio_runtime::task::{Builder, JoinHandle};
 use ringio_runtime::unhandled::{report_unhandled, UnhandledKind};
 
@@ -51,13 +55,17 @@ impl<T, E: fmt::Display> HandlerResult for Result<T, E> {
     }
 }
 
-/// How to serve: the connections' reader limit, the listen backlog and
-/// `SO_REUSEPORT`.
-#[derive(Debug, Clone, Copy)]
+/// How to serve: the connections' reader limit, the listen backlog,
+/// `SO_REUSEPORT`, and (feature `tls`) TLS.
+#[derive(Debug, Clone)]
 pub struct ServerOptions {
     streams: StreamOptions,
     backlog: u32,
     reuse_port: bool,
+    #[cfg(feature = "tls")]
+    tls: Option<Arc<rustls::ServerConfig>>,
+    #[cfg(feature = "tls")]
+    handshake_timeout: std::time::Duration,
 }
 
 impl Default for ServerOptions {
@@ -66,6 +74,10 @@ impl Default for ServerOptions {
             streams: StreamOptions::default(),
             backlog: default_backlog(),
             reuse_port: false,
+            #[cfg(feature = "tls")]
+            tls: None,
+            #[cfg(feature = "tls")]
+            handshake_timeout: crate::tls::DEFAULT_HANDSHAKE_TIMEOUT,
         }
     }
 }
@@ -98,6 +110,27 @@ impl ServerOptions {
         self.reuse_port = on;
         self
     }
+
+    /// Serves TLS with `config` (asyncio's `ssl=`; feature `tls`). Each
+    /// connection's handshake runs in the connection's task, before the
+    /// handler is called with a reader and writer that work as over plain
+    /// TCP (see [`tls`](crate::tls)). A failed handshake ends that
+    /// connection and is reported once, naming the peer and saying what
+    /// went wrong (see [`TlsError`](crate::tls::TlsError)), through the
+    /// loop's unhandled-error report.
+    #[cfg(feature = "tls")]
+    pub fn tls(mut self, config: Arc<rustls::ServerConfig>) -> Self {
+        self.tls = Some(config);
+        self
+    }
+
+    /// How long a TLS handshake may take (60 s by default, as asyncio's
+    /// `ssl_handshake_timeout`); a client that stalls longer is dropped.
+    #[cfg(feature = "tls")]
+    pub fn handshake_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.handshake_timeout = timeout;
+        self
+    }
 }
 
 #[derive(Debug)]
@@ -125,20 +158,48 @@ impl fmt::Display for Peer {
 }
 
 impl Listener {
-    async fn accept(
-        &self,
-        options: StreamOptions,
-    ) -> io::Result<(StreamReader, StreamWriter, Peer)> {
+    async fn accept(&self) -> io::Result<(Accepted, Peer)> {
         match self {
             Listener::Tcp(l) => {
                 let (stream, peer) = l.accept().await?;
-                let (r, w) = from_tcp(stream, options)?;
-                Ok((r, w, Peer::Inet(peer)))
+                Ok((Accepted::Tcp(stream), Peer::Inet(peer)))
             }
             Listener::Unix(l) => {
                 let (stream, peer) = l.accept().await?;
-                let (r, w) = from_unix(stream, options)?;
-                Ok((r, w, Peer::Unix(peer)))
+                Ok((Accepted::Unix(stream), Peer::Unix(peer)))
+            }
+        }
+    }
+}
+
+/// A connection just accepted.
+#[derive(Debug)]
+enum Accepted {
+    Tcp(TcpStream),
+    Unix(UnixStream),
+}
+
+impl Accepted {
+    fn into_streams(self, options: StreamOptions) -> io::Result<(StreamReader, StreamWriter)> {
+        match self {
+            Accepted::Tcp(s) => from_tcp(s, options),
+            Accepted::Unix(s) => from_unix(s, options),
+        }
+    }
+
+    /// The socket's reading and writing sides, for TLS to run over.
+    #[cfg(feature = "tls")]
+    fn into_transport(self) -> io::Result<(crate::source::Source, crate::sink::Sink)> {
+        use crate::{sink::Sink, source::Source};
+        match self {
+            Accepted::Tcp(s) => {
+                s.set_nodelay(true)?;
+                let (r, w) = s.into_split();
+                Ok((Source::Tcp(r), Sink::Tcp(w)))
+            }
+            Accepted::Unix(s) => {
+                let (r, w) = s.into_split();
+                Ok((Source::Unix(r), Sink::Unix(w)))
             }
         }
     }
@@ -275,10 +336,40 @@ where
     }
 }
 
+/// A TLS connection's task: the handshake, then the handler.
+#[cfg(feature = "tls")]
+async fn tls_connection<H, Fut>(
+    accepted: Accepted,
+    peer: Peer,
+    options: ServerOptions,
+    config: Arc<rustls::ServerConfig>,
+    handler: Rc<H>,
+    conn: ConnGuard,
+) where
+    H: Fn(StreamReader, StreamWriter) -> Fut + 'static,
+    Fut: Future + 'static,
+    Fut::Output: HandlerResult,
+{
+    let limit = options.streams.get_limit();
+    let streams = match accepted.into_transport() {
+        Ok((source, sink)) => {
+            crate::tls::accept(source, sink, config, options.handshake_timeout, limit).await
+        }
+        Err(e) => Err(e.into()),
+    };
+    match streams {
+        Ok((reader, writer)) => run_handler(handler(reader, writer), peer, conn).await,
+        Err(e) => report_unhandled(
+            UnhandledKind::Error,
+            format_args!("start_server: TLS handshake with {peer} failed: {e}"),
+        ),
+    }
+}
+
 async fn accept_loop<H, Fut>(
     listener: Listener,
     handler: H,
-    options: StreamOptions,
+    options: ServerOptions,
     core: Rc<Core>,
     _alive: AcceptGuard,
 ) where
@@ -286,10 +377,33 @@ async fn accept_loop<H, Fut>(
     Fut: Future + 'static,
     Fut::Output: HandlerResult,
 {
+    let handler = Rc::new(handler);
     loop {
-        match listener.accept(options).await {
-            Ok((reader, writer, peer)) => {
+        match listener.accept().await {
+            Ok((accepted, peer)) => {
                 let conn = ConnGuard::new(&core);
+                #[cfg(feature = "tls")]
+                if let Some(config) = &options.tls {
+                    let task = tls_connection(
+                        accepted,
+                        peer,
+                        options.clone(),
+                        config.clone(),
+                        handler.clone(),
+                        conn,
+                    );
+                    if let Err(e) = Builder::new().spawn(task) {
+                        tracing::error!("stream server: cannot start a connection's task: {e}");
+                    }
+                    continue;
+                }
+                let (reader, writer) = match accepted.into_streams(options.streams) {
+                    Ok(streams) => streams,
+                    Err(e) => {
+                        tracing::error!("stream server: accept failed: {e}");
+                        continue;
+                    }
+                };
                 let fut = handler(reader, writer);
                 if let Err(e) = Builder::new().spawn(run_handler(fut, peer, conn)) {
                     tracing::error!("stream server: cannot start a connection's task: {e}");
@@ -306,7 +420,7 @@ async fn accept_loop<H, Fut>(
 fn spawn_server<H, Fut>(
     listener: Listener,
     handler: H,
-    options: StreamOptions,
+    options: ServerOptions,
 ) -> io::Result<Rc<Core>>
 where
     H: Fn(StreamReader, StreamWriter) -> Fut + 'static,
@@ -385,7 +499,7 @@ where
         .bind(&addr)
         .await?;
     let local = listener.local_addr()?;
-    let core = spawn_server(Listener::Tcp(listener), handler, options.streams)?;
+    let core = spawn_server(Listener::Tcp(listener), handler, options)?;
     Ok(Server { core, local })
 }
 
@@ -424,7 +538,7 @@ where
     let listener = UnixListener::bind_with_backlog(&path, options.backlog)?;
     let local = listener.local_addr()?;
     let inode = std::fs::metadata(&path).ok().map(|m| (m.dev(), m.ino()));
-    let core = spawn_server(Listener::Unix(listener), handler, options.streams)?;
+    let core = spawn_server(Listener::Unix(listener), handler, options)?;
     Ok(UnixServer {
         core,
         local,

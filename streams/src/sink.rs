@@ -24,13 +24,61 @@ pub(crate) enum Sink {
     /// learns the end of the stream. Shared (`Rc`) so that no `RefCell`
     /// borrow is held across a write's await.
     Pipe(RefCell<Option<Rc<PipeWriter>>>),
+    /// TLS over one of the others (a socket).
+    #[cfg(feature = "tls")]
+    Tls(crate::tls::transport::TlsSink),
 }
 
 impl Sink {
     /// Sends from the front of `batch`; returns how many bytes were taken
-    /// (the caller puts back the rest) and the batch.
-    pub(crate) async fn send(&self, mut batch: Vec<Bytes>) -> (io::Result<usize>, Vec<Bytes>) {
+    /// (the caller puts back the rest) and the batch. An empty batch sends
+    /// nothing, except on TLS: there it sends the records the reading side
+    /// made (see [`poll_output`](Sink::poll_output)).
+    pub(crate) async fn send(&self, batch: Vec<Bytes>) -> (io::Result<usize>, Vec<Bytes>) {
         match self {
+            #[cfg(feature = "tls")]
+            Sink::Tls(t) => t.send(batch).await,
+            _ => self.send_plain(batch).await,
+        }
+    }
+
+    /// Ready when the transport has bytes of its own to send (TLS records
+    /// the reading side made: alerts, key updates); keeps `cx`'s waker
+    /// otherwise. Never ready for other transports.
+    pub(crate) fn poll_output(&self, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        match self {
+            #[cfg(feature = "tls")]
+            Sink::Tls(t) => t.poll_output(cx),
+            _ => {
+                let _ = cx;
+                std::task::Poll::Pending
+            }
+        }
+    }
+
+    /// Sends all of `data` (TLS sends its records through this).
+    #[cfg(feature = "tls")]
+    pub(crate) async fn send_all_plain(&self, mut data: Bytes) -> io::Result<()> {
+        use bytes::Buf;
+        while !data.is_empty() {
+            let (res, mut back) = self.send_plain(vec![data]).await;
+            let n = match res {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => 0,
+                Err(e) => return Err(e),
+            };
+            data = back.pop().unwrap_or_default();
+            data.advance(n.min(data.len()));
+        }
+        Ok(())
+    }
+
+    /// [`send`](Sink::send) of a transport that is not TLS.
+    async fn send_plain(&self, mut batch: Vec<Bytes>) -> (io::Result<usize>, Vec<Bytes>) {
+        match self {
+            #[cfg(feature = "tls")]
+            Sink::Tls(_) => (Err(tls_over_tls()), batch),
             Sink::Pipe(cell) => {
                 let Some(pipe) = cell.borrow().clone() else {
                     return (Err(shut_down()), batch);
@@ -57,6 +105,17 @@ impl Sink {
     /// stream.
     pub(crate) async fn shutdown(&self) -> io::Result<()> {
         match self {
+            #[cfg(feature = "tls")]
+            Sink::Tls(t) => t.shutdown().await,
+            _ => self.shutdown_plain().await,
+        }
+    }
+
+    /// [`shutdown`](Sink::shutdown) of a transport that is not TLS.
+    pub(crate) async fn shutdown_plain(&self) -> io::Result<()> {
+        match self {
+            #[cfg(feature = "tls")]
+            Sink::Tls(_) => Err(tls_over_tls()),
             Sink::Tcp(s) => s.shutdown().await,
             Sink::Unix(s) => s.shutdown().await,
             Sink::Pipe(cell) => {
@@ -73,6 +132,21 @@ impl Sink {
             Sink::Tcp(_) => "a TCP stream",
             Sink::Unix(_) => "a Unix stream",
             Sink::Pipe(_) => "a pipe",
+            #[cfg(feature = "tls")]
+            Sink::Tls(t) => match t.raw() {
+                Sink::Unix(_) => "TLS over a Unix stream",
+                _ => "TLS over a TCP stream",
+            },
+        }
+    }
+
+    /// The transport that carries the bytes: the socket under TLS, else
+    /// this one.
+    pub(crate) fn carrier(&self) -> &Sink {
+        match self {
+            #[cfg(feature = "tls")]
+            Sink::Tls(t) => t.raw(),
+            _ => self,
         }
     }
 }
@@ -95,6 +169,11 @@ fn join_front(batch: &[Bytes]) -> Bytes {
             joined.freeze()
         }
     }
+}
+
+#[cfg(feature = "tls")]
+fn tls_over_tls() -> io::Error {
+    io::Error::new(io::ErrorKind::Unsupported, "TLS over TLS is not supported")
 }
 
 fn shut_down() -> io::Error {

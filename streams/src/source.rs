@@ -28,6 +28,9 @@ pub(crate) enum Source {
     Unix(unix::OwnedReadHalf),
     Pipe(PipeSource),
     Feed(Rc<RefCell<FeedState>>),
+    /// TLS over one of the others (a socket).
+    #[cfg(feature = "tls")]
+    Tls(crate::tls::transport::TlsSource),
 }
 
 impl Source {
@@ -35,6 +38,21 @@ impl Source {
     /// Dropping the future loses no bytes.
     pub(crate) async fn read_buf(&self, dst: &mut BytesMut) -> io::Result<usize> {
         match self {
+            #[cfg(feature = "tls")]
+            Source::Tls(t) => t.read_buf(dst).await,
+            _ => self.read_plain(dst).await,
+        }
+    }
+
+    /// [`read_buf`](Source::read_buf) of a transport that is not TLS (TLS
+    /// receives its ciphertext through this).
+    pub(crate) async fn read_plain(&self, dst: &mut BytesMut) -> io::Result<usize> {
+        match self {
+            #[cfg(feature = "tls")]
+            Source::Tls(_) => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "TLS over TLS is not supported",
+            )),
             Source::Tcp(s) => s.read_buf(dst).await,
             Source::Unix(s) => s.read_buf(dst).await,
             Source::Pipe(p) => p.read_buf(dst).await,
@@ -75,6 +93,8 @@ impl Source {
                 st.eof && st.chunks.is_empty() && st.error.is_none()
             }
             Source::Tcp(_) | Source::Unix(_) | Source::Pipe(_) => false,
+            #[cfg(feature = "tls")]
+            Source::Tls(_) => false,
         }
     }
 }

@@ -105,6 +105,11 @@ impl Shared {
         if st.eof || st.closing {
             return Poll::Ready(Step::Shutdown);
         }
+        // Bytes of the transport's own (TLS alerts, key updates) go out
+        // with an empty batch.
+        if self.sink.poll_output(cx).is_ready() {
+            return Poll::Ready(Step::Send);
+        }
         st.flusher = Some(cx.waker().clone());
         Poll::Pending
     }
@@ -157,9 +162,10 @@ async fn flush(shared: Rc<Shared>) {
     loop {
         match poll_fn(|cx| shared.poll_step(cx, &mut batch)).await {
             Step::Send => {
+                let had_data = !batch.is_empty();
                 let (res, mut back) = shared.sink.send(std::mem::take(&mut batch)).await;
                 match res {
-                    Ok(0) => shared.connection_lost("the transport accepted no bytes"),
+                    Ok(0) if had_data => shared.connection_lost("the transport accepted no bytes"),
                     Ok(n) => shared.sent(n, &mut back),
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => shared.sent(0, &mut back),
                     Err(e) => shared.connection_lost(&e.to_string()),
@@ -248,7 +254,7 @@ impl Drop for StreamWriter {
 }
 
 impl StreamWriter {
-    fn with_sink(sink: Sink) -> io::Result<StreamWriter> {
+    pub(crate) fn with_sink(sink: Sink) -> io::Result<StreamWriter> {
         let shared = Rc::new(Shared {
             sink,
             state: RefCell::new(State {
@@ -475,7 +481,7 @@ impl StreamWriter {
     /// pipe gives an `Unsupported` error (for Unix, see
     /// [`unix_peer_addr`](StreamWriter::unix_peer_addr)).
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        match &self.shared.sink {
+        match self.shared.sink.carrier() {
             Sink::Tcp(s) => s.peer_addr(),
             other => Err(no_address(other)),
         }
@@ -484,7 +490,7 @@ impl StreamWriter {
     /// This end's address, for a TCP connection (`Unsupported` otherwise:
     /// for Unix see [`unix_local_addr`](StreamWriter::unix_local_addr)).
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        match &self.shared.sink {
+        match self.shared.sink.carrier() {
             Sink::Tcp(s) => s.local_addr(),
             other => Err(no_address(other)),
         }
@@ -493,7 +499,7 @@ impl StreamWriter {
     /// The peer's address, for a Unix connection (`Unsupported` for TCP
     /// and pipes).
     pub fn unix_peer_addr(&self) -> io::Result<std::os::unix::net::SocketAddr> {
-        match &self.shared.sink {
+        match self.shared.sink.carrier() {
             Sink::Unix(s) => s.peer_addr(),
             other => Err(no_address(other)),
         }
@@ -502,7 +508,7 @@ impl StreamWriter {
     /// This end's address, for a Unix connection (`Unsupported` for TCP
     /// and pipes).
     pub fn unix_local_addr(&self) -> io::Result<std::os::unix::net::SocketAddr> {
-        match &self.shared.sink {
+        match self.shared.sink.carrier() {
             Sink::Unix(s) => s.local_addr(),
             other => Err(no_address(other)),
         }
@@ -512,10 +518,12 @@ impl StreamWriter {
 /// The error of an address asked of the wrong kind of transport; it says
 /// which methods fit this one.
 fn no_address(sink: &Sink) -> io::Error {
-    let hint = match sink {
+    let hint = match sink.carrier() {
         Sink::Tcp(_) => ": use peer_addr() / local_addr()",
         Sink::Unix(_) => ": use unix_peer_addr() / unix_local_addr()",
         Sink::Pipe(_) => ", which has no address",
+        #[cfg(feature = "tls")]
+        Sink::Tls(_) => "",
     };
     io::Error::new(
         io::ErrorKind::Unsupported,

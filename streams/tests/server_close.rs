@@ -96,7 +96,7 @@ fn options_limit_and_reuse_port() {
             .unwrap()
             .backlog(16)
             .reuse_port(true);
-        let server = start_server_with(echo_lines, "127.0.0.1:0", options)
+        let server = start_server_with(echo_lines, "127.0.0.1:0", options.clone())
             .await
             .unwrap();
         let addr = server.local_addr().unwrap();

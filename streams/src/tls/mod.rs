@@ -1,0 +1,45 @@
+//! TLS over the streams (cargo feature `tls`), with rustls 0.23 and its
+//! `ring` provider: asyncio's `ssl=` of `open_connection` and
+//! `start_server`.
+//!
+//! - Client: [`open_tls_connection`] with a
+//!   [`ClientTls`] (the rustls `ClientConfig` and the server's name).
+//! - Server: [`ServerOptions::tls`](crate::ServerOptions::tls) with a
+//!   rustls `ServerConfig`; each connection's handshake runs in its own
+//!   task before the handler is called, and a failed one is reported
+//!   through the loop's unhandled-error report, naming the peer.
+//!
+//! [`StreamReader`](crate::StreamReader) and
+//! [`StreamWriter`](crate::StreamWriter) work unchanged over TLS: limits,
+//! `drain` and its water marks count plaintext bytes; a read dropped
+//! while it waits loses nothing (it waits only on the socket's receive,
+//! and decrypts after it without waiting); `close()` and `write_eof()`
+//! send close_notify before shutting the socket's writing side. A
+//! handshake that fails is a [`TlsError`] that says what went wrong.
+//!
+//! The TLS layer is rustls's buffered `Connection`: ciphertext received
+//! is copied into rustls, decrypted there and copied into the reader's
+//! buffer; plaintext written is encrypted into records that one write
+//! sends. No `unsafe` code.
+
+mod client;
+mod error;
+mod handshake;
+mod server;
+mod session;
+pub(crate) mod transport;
+
+use std::time::Duration;
+
+pub use client::{from_tcp_tls, open_tls_connection, open_tls_connection_with, ClientTls};
+pub use error::TlsError;
+pub(crate) use server::accept;
+
+/// The rustls crate these streams use, for its configs and certificate
+/// types.
+#[doc(no_inline)]
+pub use rustls;
+
+/// How long a handshake may take by default: 60 s, as asyncio's
+/// `ssl_handshake_timeout`.
+pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(60);
