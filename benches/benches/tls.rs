@@ -2,7 +2,7 @@
 //! over `readline`, `write`, `drain` over TLS (ringio's `start_server`
 //! with `ServerOptions::tls`; tokio-rustls's `TlsAcceptor` with
 //! `BufReader::read_until` + `write_all` + `flush` on a tokio
-//! current_thread runtime). Both servers get the same rustls
+//! current_thread runtime, one task per connection, unsplit). Both servers get the same rustls
 //! `ServerConfig` (ring provider, TLS 1.3, one self-signed certificate
 //! made with rcgen) and run on a thread of their own.
 //!
@@ -235,16 +235,17 @@ async fn tokio_echo_lines(
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
     stream.set_nodelay(true)?;
     let tls = acceptor.accept(stream).await?;
-    let (rd, mut wr) = tokio::io::split(tls);
-    let mut rd = tokio::io::BufReader::new(rd);
+    // One task reads and writes in turn: no split (tokio::io::split's
+    // lock would cost tokio-rustls time it need not spend here).
+    let mut tls = tokio::io::BufReader::new(tls);
     let mut line = Vec::new();
     loop {
         line.clear();
-        if rd.read_until(b'\n', &mut line).await? == 0 {
+        if tls.read_until(b'\n', &mut line).await? == 0 {
             return Ok(());
         }
-        wr.write_all(&line).await?;
-        wr.flush().await?;
+        tls.get_mut().write_all(&line).await?;
+        tls.get_mut().flush().await?;
     }
 }
 

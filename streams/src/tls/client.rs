@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ringio_runtime::net::{TcpStream, ToSocketAddrs};
+use ringio_runtime::net::{TcpStream, ToSocketAddrs, UnixStream};
 use rustls::pki_types::ServerName;
 use rustls::ClientConfig;
 
@@ -138,12 +138,35 @@ pub async fn from_tcp_tls(
     options: StreamOptions,
 ) -> Result<(StreamReader, StreamWriter), TlsError> {
     stream.set_nodelay(true)?;
+    let (r, w) = stream.into_split();
+    client_handshake(Source::Tcp(r), Sink::Tcp(w), tls, options).await
+}
+
+/// Runs the client's TLS handshake over a connected [`UnixStream`] and
+/// wraps it in a reader and a writer (asyncio's
+/// `open_unix_connection(path, ssl=...)`; a server serves it with
+/// [`start_unix_server_with`](crate::start_unix_server_with) and
+/// [`ServerOptions::tls`](crate::ServerOptions::tls)).
+pub async fn from_unix_tls(
+    stream: UnixStream,
+    tls: ClientTls,
+    options: StreamOptions,
+) -> Result<(StreamReader, StreamWriter), TlsError> {
+    let (r, w) = stream.into_split();
+    client_handshake(Source::Unix(r), Sink::Unix(w), tls, options).await
+}
+
+async fn client_handshake(
+    source: Source,
+    sink: Sink,
+    tls: ClientTls,
+    options: StreamOptions,
+) -> Result<(StreamReader, StreamWriter), TlsError> {
     let conn = rustls::ClientConnection::new(tls.config, tls.server_name)
         .map_err(|e| TlsError::from_rustls(e, &[]))?;
-    let (r, w) = stream.into_split();
     establish(
-        Source::Tcp(r),
-        Sink::Tcp(w),
+        source,
+        sink,
         conn.into(),
         tls.handshake_timeout,
         options.get_limit(),

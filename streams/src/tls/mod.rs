@@ -3,9 +3,11 @@
 //! `start_server`.
 //!
 //! - Client: [`open_tls_connection`] with a
-//!   [`ClientTls`] (the rustls `ClientConfig` and the server's name).
+//!   [`ClientTls`] (the rustls `ClientConfig` and the server's name);
+//!   [`from_tcp_tls`] and [`from_unix_tls`] over a connected socket.
 //! - Server: [`ServerOptions::tls`](crate::ServerOptions::tls) with a
-//!   rustls `ServerConfig`; each connection's handshake runs in its own
+//!   rustls `ServerConfig`, for [`start_server_with`](crate::start_server_with)
+//!   and [`start_unix_server_with`](crate::start_unix_server_with); each connection's handshake runs in its own
 //!   task before the handler is called, and a failed one is reported
 //!   through the loop's unhandled-error report, naming the peer.
 //!
@@ -31,7 +33,9 @@ pub(crate) mod transport;
 
 use std::time::Duration;
 
-pub use client::{from_tcp_tls, open_tls_connection, open_tls_connection_with, ClientTls};
+pub use client::{
+    from_tcp_tls, from_unix_tls, open_tls_connection, open_tls_connection_with, ClientTls,
+};
 pub use error::TlsError;
 pub(crate) use server::accept;
 
