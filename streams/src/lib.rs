@@ -10,7 +10,7 @@
 //! | `StreamWriter`: `write`, `writelines`, `drain`, `close`, `wait_closed`, `write_eof` | [`StreamWriter`] |
 //! | `Server`: `serve_forever`, `close`, `wait_closed`, `is_serving` | [`Server`], [`UnixServer`] |
 //! | `IncompleteReadError`, `LimitOverrunError` | [`ReadError::IncompleteRead`], [`ReadError::LimitOverrun`] |
-//! | `open_connection(..., ssl=, server_hostname=)`, `start_server(..., ssl=)` (feature `tls`) | `open_tls_connection`, `ServerOptions::tls`: see the `tls` module |
+//! | `open_connection(..., ssl=, server_hostname=)`, `start_server(..., ssl=)`, `get_extra_info('ssl_object')` (feature `tls`) | `open_tls_connection`, `ServerOptions::tls`, `StreamWriter::tls_info`: see the `tls` module |
 //! | `create_subprocess_exec`, `create_subprocess_shell`, `Process.communicate` | [`create_subprocess_exec`], [`create_subprocess_shell`], [`subprocess::Process`] |
 //!
 //! The semantics are asyncio's: a reader buffers and its limit (64 KiB by

@@ -472,9 +472,21 @@ impl StreamWriter {
     }
 
     /// Whether [`write_eof`](StreamWriter::write_eof) is supported: always,
-    /// for TCP and Unix streams and pipes.
+    /// for TCP and Unix streams and pipes, and over TLS (where it sends
+    /// close_notify first; the peer can go on writing).
     pub fn can_write_eof(&self) -> bool {
         true
+    }
+
+    /// What the TLS handshake agreed on (version, cipher suite, ALPN
+    /// protocol, the client's server name, the peer's certificates), for a
+    /// TLS connection; `None` for any other (feature `tls`).
+    #[cfg(feature = "tls")]
+    pub fn tls_info(&self) -> Option<crate::tls::TlsInfo> {
+        match &self.shared.sink {
+            Sink::Tls(t) => Some(t.info()),
+            _ => None,
+        }
     }
 
     /// The peer's address, for a TCP connection. A Unix connection or a

@@ -17,7 +17,10 @@
 //! while it waits loses nothing (it waits only on the socket's receive,
 //! and decrypts after it without waiting); `close()` and `write_eof()`
 //! send close_notify before shutting the socket's writing side. A
-//! handshake that fails is a [`TlsError`] that says what went wrong.
+//! handshake that fails is a [`TlsError`] that says what went wrong;
+//! [`StreamWriter::tls_info`](crate::StreamWriter::tls_info) tells what
+//! one that succeeded agreed on ([`TlsInfo`]: version, ALPN, SNI, the
+//! peer's certificates).
 //!
 //! The TLS layer is rustls's buffered `Connection`: ciphertext received
 //! is copied into rustls, decrypted there and copied into the reader's
@@ -27,6 +30,7 @@
 mod client;
 mod error;
 mod handshake;
+mod info;
 mod server;
 mod session;
 pub(crate) mod transport;
@@ -37,6 +41,7 @@ pub use client::{
     from_tcp_tls, from_unix_tls, open_tls_connection, open_tls_connection_with, ClientTls,
 };
 pub use error::TlsError;
+pub use info::TlsInfo;
 pub(crate) use server::accept;
 
 /// The rustls crate these streams use, for its configs and certificate

@@ -190,6 +190,11 @@ impl Session {
         Poll::Pending
     }
 
+    /// What the handshake agreed on.
+    pub(crate) fn info(&self) -> super::TlsInfo {
+        super::TlsInfo::of(&self.state.borrow().conn)
+    }
+
     /// Queues the close_notify alert (sent by the next flush).
     pub(crate) fn send_close_notify(&self) {
         self.state.borrow_mut().conn.send_close_notify();

@@ -73,6 +73,11 @@ impl TlsSink {
         }
     }
 
+    /// What the handshake agreed on.
+    pub(crate) fn info(&self) -> super::TlsInfo {
+        self.session.info()
+    }
+
     /// The socket under the TLS layer.
     pub(crate) fn raw(&self) -> &Sink {
         &self.raw
