@@ -115,9 +115,12 @@ impl ServerOptions {
     /// connection's handshake runs in the connection's task, before the
     /// handler is called with a reader and writer that work as over plain
     /// TCP (see [`tls`](crate::tls)). A failed handshake ends that
-    /// connection and is reported once, naming the peer and saying what
-    /// went wrong (see [`TlsError`](crate::tls::TlsError)), through the
-    /// loop's unhandled-error report.
+    /// connection. A TLS failure (a certificate refused, a plain-text
+    /// client, no protocol in common: see
+    /// [`TlsError`](crate::tls::TlsError)) is reported once, naming the
+    /// peer, through the loop's unhandled-error report; a client that hung
+    /// up, reset or stalled past the handshake timeout is only logged at
+    /// debug level (`tracing`), as asyncio does.
     #[cfg(feature = "tls")]
     pub fn tls(mut self, config: Arc<rustls::ServerConfig>) -> Self {
         self.tls = Some(config);
@@ -359,6 +362,13 @@ async fn tls_connection<H, Fut>(
     };
     match streams {
         Ok((reader, writer)) => run_handler(handler(reader, writer), peer, conn).await,
+        // As asyncio: a connection that failed (reset, closed, timed out)
+        // is only logged at debug level; a TLS failure is reported.
+        Err(
+            e @ (crate::tls::TlsError::Io(_)
+            | crate::tls::TlsError::HandshakeEof
+            | crate::tls::TlsError::HandshakeTimeout(_)),
+        ) => tracing::debug!("start_server: TLS handshake with {peer} failed: {e}"),
         Err(e) => report_unhandled(
             UnhandledKind::Error,
             format_args!("start_server: TLS handshake with {peer} failed: {e}"),

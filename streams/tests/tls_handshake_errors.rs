@@ -249,11 +249,12 @@ fn a_client_stalling_mid_handshake_is_dropped() {
         res.unwrap();
         let (res, _) = client.read(vec![0u8; 64]).await;
         assert!(matches!(res, Ok(0) | Err(_)), "{res:?}");
-        let report = reports.first().await;
-        assert!(report.contains("did not finish within 200ms"), "{report}");
-        assert_eq!(server.active_connections(), 0);
+        // Its connection's task is over.
         server.close();
         server.wait_closed().await;
+        // A stalled client is a network matter, not a TLS failure: logged
+        // at debug level only, as asyncio does.
+        assert!(reports.all().is_empty(), "{:?}", reports.all());
     });
 }
 

@@ -8,8 +8,9 @@
 //! - Server: [`ServerOptions::tls`](crate::ServerOptions::tls) with a
 //!   rustls `ServerConfig`, for [`start_server_with`](crate::start_server_with)
 //!   and [`start_unix_server_with`](crate::start_unix_server_with); each connection's handshake runs in its own
-//!   task before the handler is called, and a failed one is reported
-//!   through the loop's unhandled-error report, naming the peer.
+//!   task before the handler is called; a TLS failure is reported
+//!   through the loop's unhandled-error report, naming the peer (a client
+//!   that hung up or stalled is only logged at debug level).
 //!
 //! [`StreamReader`](crate::StreamReader) and
 //! [`StreamWriter`](crate::StreamWriter) work unchanged over TLS: limits,
