@@ -9,14 +9,15 @@
 //! The load is the same TLS client for both (the load generator of the
 //! suite speaks plain TCP only): a ringio loop on the main thread with 32
 //! connections made with `open_tls_connection`, each sending a 64-byte
-//! line and waiting for its echo, LINES times (default 2000). Connections
+//! line (LINE_BYTES) and waiting for its echo, LINES times (default 2000). Connections
 //! and handshakes are made before the clock starts, so the figures are
 //! those of TLS records, not of handshakes. Reported: median wall time of
 //! ROUNDS rounds (default 5), messages per second, the server thread's CPU
 //! time per message (from its schedstat), and the ratio (tokio-rustls
 //! time / ringio time: above 1 means ringio is faster).
 //!
-//! Run: `cargo bench -p ringio-benches --bench tls` (ROUNDS=N, LINES=N).
+//! Run: `cargo bench -p ringio-benches --bench tls` (ROUNDS=N, LINES=N,
+//! LINE_BYTES=N for longer lines: 16384 measures bulk records).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -30,7 +31,14 @@ use ringio::streams::{
 use ringio_benches::{report, this_thread_proc, thread_cpu};
 
 const CONNS: usize = 32;
-const LINE: &[u8] = b"the quick brown fox jumps over the lazy dog, again and again ..\n";
+/// The line each connection sends: LINE_BYTES long (default 64), ending
+/// in a newline.
+fn line() -> Vec<u8> {
+    let len = env_or("LINE_BYTES", 64).clamp(1, 60_000);
+    let mut line = vec![b'x'; len];
+    line[len - 1] = b'\n';
+    line
+}
 
 type Error = Box<dyn std::error::Error>;
 
@@ -72,7 +80,7 @@ fn main() {
     let lines = env_or("LINES", 2000);
     println!(
         "TLS line echo: {CONNS} connections x {lines} lines of {} B, median of {rounds} rounds",
-        LINE.len()
+        line().len()
     );
     let (server_config, client_config) = configs();
     let messages = (CONNS * lines) as f64;
@@ -184,10 +192,11 @@ async fn one_client(
     writer: StreamWriter,
     lines: usize,
 ) -> Result<(), Error> {
+    let line = ringio::streams::Bytes::from(line());
     for _ in 0..lines {
-        writer.write(LINE)?;
+        writer.write(line.clone())?;
         let echoed = reader.readline().await?;
-        if echoed.len() != LINE.len() {
+        if echoed.len() != line.len() {
             return Err("short echo".into());
         }
     }

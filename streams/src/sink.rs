@@ -56,9 +56,10 @@ impl Sink {
         }
     }
 
-    /// Sends all of `data` (TLS sends its records through this).
+    /// Sends all of `data` (TLS sends its records through this); gives
+    /// `data` back, emptied, so its allocation can be reused.
     #[cfg(feature = "tls")]
-    pub(crate) async fn send_all_plain(&self, mut data: Bytes) -> io::Result<()> {
+    pub(crate) async fn send_all_plain(&self, mut data: Bytes) -> io::Result<Bytes> {
         use bytes::Buf;
         while !data.is_empty() {
             let (res, mut back) = self.send_plain(vec![data]).await;
@@ -71,7 +72,7 @@ impl Sink {
             data = back.pop().unwrap_or_default();
             data.advance(n.min(data.len()));
         }
-        Ok(())
+        Ok(data)
     }
 
     /// [`send`](Sink::send) of a transport that is not TLS.

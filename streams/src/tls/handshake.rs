@@ -4,7 +4,7 @@
 use std::rc::Rc;
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 
 use super::error::TlsError;
 use super::session::Session;
@@ -74,8 +74,9 @@ async fn handshake(
 }
 
 async fn flush(session: &Session, sink: &Sink) -> std::io::Result<()> {
-    while let Some(out) = session.take_output() {
-        sink.send_all_plain(Bytes::from(out)).await?;
+    let mut out = BytesMut::new();
+    while let Some(records) = session.take_output(&mut out) {
+        sink.send_all_plain(records).await?;
     }
     Ok(())
 }

@@ -24,9 +24,14 @@
 //! peer's certificates).
 //!
 //! The TLS layer is rustls's buffered `Connection`: ciphertext received
-//! is copied into rustls, decrypted there and copied into the reader's
-//! buffer; plaintext written is encrypted into records that one write
-//! sends. No `unsafe` code.
+//! (from the loop's pool of receive buffers, as on plain TCP) is copied
+//! into rustls, decrypted there and copied into the reader's buffer;
+//! plaintext written is encrypted into rustls's records, which are copied
+//! into one reused buffer that one write sends. Against tokio-rustls, which
+//! reads into and writes from rustls's buffers directly, that is one more
+//! copy each way: it shows with 16 KiB messages (server CPU 0.95x), not
+//! with small ones (1.15x or better), where the multishot receive saves
+//! more. No `unsafe` code.
 
 mod client;
 mod error;

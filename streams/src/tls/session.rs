@@ -163,20 +163,23 @@ impl Session {
         Ok(n)
     }
 
-    /// The records waiting to be sent, if any.
-    pub(crate) fn take_output(&self) -> Option<Vec<u8>> {
+    /// The records waiting to be sent, if any, moved into `out` (a buffer
+    /// reused from flush to flush) and returned as `Bytes`.
+    pub(crate) fn take_output(&self, out: &mut BytesMut) -> Option<Bytes> {
+        use bytes::BufMut;
         let mut st = self.state.borrow_mut();
         if !st.conn.wants_write() {
             return None;
         }
-        let mut out = Vec::new();
+        out.clear();
+        let mut w = out.writer();
         while st.conn.wants_write() {
-            // Writing into a Vec cannot fail.
-            if st.conn.write_tls(&mut out).is_err() {
+            // Writing into memory cannot fail.
+            if st.conn.write_tls(&mut w).is_err() {
                 break;
             }
         }
-        Some(out)
+        Some(out.split().freeze())
     }
 
     /// Ready when records wait to be sent; else keeps `cx`'s waker for

@@ -63,6 +63,9 @@ impl TlsSource {
 pub(crate) struct TlsSink {
     raw: Box<Sink>,
     session: Rc<Session>,
+    /// The buffer records are copied into to be sent, reused once a send
+    /// gives it back whole.
+    out: RefCell<BytesMut>,
 }
 
 impl TlsSink {
@@ -70,6 +73,7 @@ impl TlsSink {
         TlsSink {
             raw: Box::new(raw),
             session,
+            out: RefCell::new(BytesMut::new()),
         }
     }
 
@@ -107,10 +111,20 @@ impl TlsSink {
 
     /// Sends every record rustls holds.
     pub(crate) async fn flush(&self) -> io::Result<()> {
-        while let Some(out) = self.session.take_output() {
-            self.raw.send_all_plain(Bytes::from(out)).await?;
+        loop {
+            let mut out = std::mem::take(&mut *self.out.borrow_mut());
+            let Some(records) = self.session.take_output(&mut out) else {
+                *self.out.borrow_mut() = out;
+                return Ok(());
+            };
+            drop(out);
+            let sent = self.raw.send_all_plain(records).await?;
+            // The allocation comes back when nothing else holds it.
+            if let Ok(mut back) = sent.try_into_mut() {
+                back.clear();
+                *self.out.borrow_mut() = back;
+            }
         }
-        Ok(())
     }
 
     /// Sends close_notify, then shuts down the socket's writing side.
