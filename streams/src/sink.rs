@@ -56,6 +56,18 @@ impl Sink {
         }
     }
 
+    /// Sends what the transport holds of its own (TLS: an alert queued
+    /// when the connection failed), best effort: the connection is being
+    /// dropped.
+    pub(crate) async fn flush_own(&self) {
+        #[cfg(feature = "tls")]
+        if let Sink::Tls(t) = self {
+            if let Err(e) = t.flush().await {
+                tracing::debug!("stream writer: sending a TLS alert failed: {e}");
+            }
+        }
+    }
+
     /// Sends all of `data` (TLS sends its records through this); gives
     /// `data` back, emptied, so its allocation can be reused.
     #[cfg(feature = "tls")]

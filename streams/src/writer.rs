@@ -195,7 +195,12 @@ async fn flush(shared: Rc<Shared>) {
                 .await;
                 break;
             }
-            Step::Finish => break,
+            Step::Finish => {
+                // The connection is lost; what the transport still holds of
+                // its own (a TLS alert saying why) goes out if it can.
+                shared.sink.flush_own().await;
+                break;
+            }
         }
     }
     shared.finish();

@@ -64,7 +64,10 @@ async fn handshake(
             session.ingest(&[], early)?;
             return Err(session.handshake_eof());
         }
-        if let Err(e) = session.ingest(&cipher, early) {
+        if let Err(e) = session
+            .ingest(&cipher, early)
+            .and_then(|_| session.take_pending().map_or(Ok(()), Err))
+        {
             // Send the alert rustls queued, so that the peer learns why
             // (best effort: the peer may be gone).
             let _ = flush(session, sink).await;

@@ -26,6 +26,9 @@ struct State {
     /// The writer's flusher, waiting for records to send (records the
     /// reader's side makes: alerts, key updates).
     flusher: Option<Waker>,
+    /// A failure found after some plaintext was decrypted: that plaintext
+    /// is read first, then this.
+    pending: Option<TlsError>,
 }
 
 impl fmt::Debug for Session {
@@ -71,6 +74,7 @@ impl Session {
                 conn,
                 received: Vec::new(),
                 flusher: None,
+                pending: None,
             }),
         }
     }
@@ -103,7 +107,15 @@ impl Session {
             if let Err(e) = st.conn.process_new_packets() {
                 // rustls queued an alert saying why: let the writer send it.
                 st.wake_flusher();
-                return Err(TlsError::from_rustls(e, &st.received));
+                let e = TlsError::from_rustls(e, &st.received);
+                // The records before the bad one were good: they are read
+                // before the failure is.
+                n += drain_plaintext(&mut st.conn, dst);
+                if n == 0 {
+                    return Err(e);
+                }
+                st.pending = Some(e);
+                return Ok(n);
             }
             // The plaintext buffer is small (16 KiB): empty it before more.
             n += drain_plaintext(&mut st.conn, dst);
@@ -122,6 +134,9 @@ impl Session {
         if n > 0 {
             return Some(Ok(n));
         }
+        if let Some(e) = st.pending.take() {
+            return Some(Err(e.into()));
+        }
         match st.conn.reader().fill_buf() {
             Ok(_) => Some(Ok(0)),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => None,
@@ -132,6 +147,11 @@ impl Session {
             ))),
             Err(e) => Some(Err(e)),
         }
+    }
+
+    /// A failure kept for after the plaintext that came before it.
+    pub(crate) fn take_pending(&self) -> Option<TlsError> {
+        self.state.borrow_mut().pending.take()
     }
 
     /// The error for an end of stream during the handshake: a plain-text
