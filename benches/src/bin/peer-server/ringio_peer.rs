@@ -15,8 +15,19 @@ use crate::{announce, BUF};
 pub fn echo(pooled: bool) -> io::Result<()> {
     let std_listener = sys::listen_local()?;
     announce(std_listener.local_addr()?.port())?;
-    let rt = ringio::Runtime::new().map_err(io::Error::other)?;
+    // Leaked: the server runs until killed, and the stats task needs it.
+    let rt: &'static ringio::Runtime =
+        Box::leak(Box::new(ringio::Runtime::new().map_err(io::Error::other)?));
+    let rt_ref = rt;
     rt.block_on(async move {
+        if std::env::var_os("RINGIO_PEER_STATS").is_some() {
+            ringio::spawn(async move {
+                loop {
+                    ringio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    eprintln!("{:?}", rt_ref.driver_stats());
+                }
+            });
+        }
         let listener = TcpListener::from_std(std_listener)?;
         loop {
             let (stream, _) = listener.accept().await?;
