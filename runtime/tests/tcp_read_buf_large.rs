@@ -1,0 +1,112 @@
+//! Large reads with `read_buf`: a 64 KiB message that has arrived (several
+//! pool chunks) comes back from one call, and once reads are that large the
+//! socket receives straight into the caller's buffer instead of copying out
+//! of the pool, until messages are small again.
+
+#[path = "support/read_buf_bursts.rs"]
+mod support;
+
+use std::time::Duration;
+
+use bytes::BytesMut;
+use ringio_runtime::net::TcpStream;
+use ringio_runtime::time::{sleep, timeout};
+use ringio_runtime::{spawn, Runtime};
+
+const LARGE: usize = 64 * 1024;
+
+fn message(len: usize, seed: usize) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i as u32).wrapping_mul(2_654_435_761).to_le_bytes()[2] ^ seed as u8)
+        .collect()
+}
+
+/// Reads with `read_buf` until `len` bytes are in `dst`.
+async fn read_exact(s: &TcpStream, dst: &mut BytesMut, len: usize) {
+    while dst.len() < len {
+        let n = timeout(Duration::from_secs(20), s.read_buf(dst))
+            .await
+            .expect("read_buf stalled")
+            .unwrap();
+        assert!(n > 0, "end of stream too early");
+    }
+}
+
+#[test]
+fn a_large_message_that_arrived_comes_back_from_one_read() {
+    let rt = Runtime::new().unwrap();
+    rt.block_on(async {
+        let (client, server) = support::pair().await;
+        let msg = message(LARGE, 1);
+        let (res, _) = client.write_all(msg.clone()).await;
+        res.unwrap();
+        // All of it is in the server's receive queue.
+        sleep(Duration::from_millis(50)).await;
+        let mut got = BytesMut::new();
+        let n = server.read_buf(&mut got).await.unwrap();
+        assert_eq!(
+            n, LARGE,
+            "one read_buf returned {n} of the 64 KiB that had arrived"
+        );
+        assert!(got[..] == msg[..]);
+    })
+    .unwrap();
+}
+
+#[test]
+fn large_messages_skip_the_pool_until_messages_are_small_again() {
+    let rt = Runtime::new().unwrap();
+    let (client, echo) = rt
+        .block_on(async {
+            let (client, server) = support::pair().await;
+            let echo = spawn(async move {
+                let mut buf = BytesMut::new();
+                loop {
+                    match server.read_buf(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(_) => {}
+                    }
+                    let (res, _) = server.write_all(buf.split().freeze()).await;
+                    res.unwrap();
+                }
+            });
+            let mut back = BytesMut::new();
+            for i in 0..32 {
+                let msg = message(LARGE, i);
+                let (res, _) = client.write_all(msg.clone()).await;
+                res.unwrap();
+                read_exact(&client, &mut back, LARGE).await;
+                assert!(back[..] == msg[..], "large message {i} came back different");
+                back.clear();
+            }
+            (client, echo)
+        })
+        .unwrap();
+    let after_large = rt.driver_stats();
+    rt.block_on(async {
+        let mut back = BytesMut::new();
+        for i in 0..32 {
+            let msg = message(100, i);
+            let (res, _) = client.write_all(msg.clone()).await;
+            res.unwrap();
+            read_exact(&client, &mut back, 100).await;
+            assert!(back[..] == msg[..], "small message {i} came back different");
+            back.clear();
+        }
+        drop(client);
+        echo.await.unwrap();
+    })
+    .unwrap();
+    let after_small = rt.driver_stats();
+    // 32 x 64 KiB through the pool would be 128 or more chunks of 16 KiB
+    // (both ends read with read_buf); direct receives leave the first
+    // message or two on each end.
+    assert!(
+        after_large.pool_reads < 40,
+        "large messages kept going through the pool: {after_large:?}"
+    );
+    assert!(
+        after_small.pool_reads >= after_large.pool_reads + 32,
+        "small messages did not go back to the pool: before {after_large:?}, after {after_small:?}"
+    );
+}
