@@ -55,6 +55,22 @@ fn a_large_message_that_arrived_comes_back_from_one_read() {
 
 #[test]
 fn large_messages_skip_the_pool_until_messages_are_small_again() {
+    // 32 x 64 KiB through the pool would be 128 or more chunks of 16 KiB
+    // (both ends read with read_buf).
+    skip_the_pool_then_come_back(LARGE);
+}
+
+#[test]
+fn four_kib_messages_skip_the_pool_too() {
+    // Through the pool: one chunk per message and end, 64 or more.
+    skip_the_pool_then_come_back(4096);
+}
+
+/// Echoes 32 messages of `size` bytes, then 32 of 100 B, through a server
+/// that reads with `read_buf` (the client reads with it too): direct
+/// receives leave the first message or two of each end in the pool, and
+/// the small messages go through it again.
+fn skip_the_pool_then_come_back(size: usize) {
     let rt = Runtime::new().unwrap();
     let (client, echo) = rt
         .block_on(async {
@@ -72,11 +88,11 @@ fn large_messages_skip_the_pool_until_messages_are_small_again() {
             });
             let mut back = BytesMut::new();
             for i in 0..32 {
-                let msg = message(LARGE, i);
+                let msg = message(size, i);
                 let (res, _) = client.write_all(msg.clone()).await;
                 res.unwrap();
-                read_exact(&client, &mut back, LARGE).await;
-                assert!(back[..] == msg[..], "large message {i} came back different");
+                read_exact(&client, &mut back, size).await;
+                assert!(back[..] == msg[..], "message {i} came back different");
                 back.clear();
             }
             (client, echo)
@@ -98,12 +114,9 @@ fn large_messages_skip_the_pool_until_messages_are_small_again() {
     })
     .unwrap();
     let after_small = rt.driver_stats();
-    // 32 x 64 KiB through the pool would be 128 or more chunks of 16 KiB
-    // (both ends read with read_buf); direct receives leave the first
-    // message or two on each end.
     assert!(
         after_large.pool_reads < 40,
-        "large messages kept going through the pool: {after_large:?}"
+        "{size}-byte messages kept going through the pool: {after_large:?}"
     );
     assert!(
         after_small.pool_reads >= after_large.pool_reads + 32,
