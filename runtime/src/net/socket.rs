@@ -28,8 +28,8 @@ use crate::fd::RingFd;
 use crate::net::sockaddr::SockAddr;
 use crate::stash::{DatagramStash, StreamStash};
 
-/// What `read_buf` receives at once without the pool when the kernel
-/// cannot say how much is queued (the size of one pool buffer by default).
+/// The most `read_buf` receives at once when the provided-buffer pool is
+/// empty or unavailable (the size of one pool buffer by default).
 pub(crate) const READ_BUF_CHUNK: usize = 16 * 1024;
 
 /// The most one `read_buf` appends from the pool: it takes every chunk
@@ -44,8 +44,13 @@ pub(crate) const READ_BUF_BATCH: usize = 64 * 1024;
 /// through the pool, 5.35 direct, 5.3 with `read`).
 const LARGE_READ: usize = 4 * 1024;
 
-/// A direct `read_buf` that returns less than this switches its socket
-/// back to the provided-buffer pool.
+/// Direct `read_buf`s in a row that return less than [`SMALL_READ`]
+/// before the socket goes back to the provided-buffer pool (one alone may
+/// be the tail of a large message cut by the network).
+const SMALL_STREAK: u8 = 4;
+
+/// A direct `read_buf` that returns less than this counts towards
+/// [`SMALL_STREAK`].
 const SMALL_READ: usize = 1024;
 
 /// Completions a socket's multishot receive may hold unread (each holds
@@ -70,6 +75,8 @@ pub(crate) struct Socket {
     /// `read_buf` receives straight into the caller's buffer: its reads
     /// are large (see [`Socket::read_buf`]).
     direct: Cell<bool>,
+    /// Direct reads in a row that returned less than [`SMALL_READ`].
+    small_streak: Cell<u8>,
     fd: RingFd,
     /// Stream sockets only.
     stash: Option<Rc<StreamStash>>,
@@ -135,6 +142,7 @@ impl Socket {
             multi: RefCell::new(None),
             multi_off: Cell::new(false),
             direct: Cell::new(false),
+            small_streak: Cell::new(0),
             fd: RingFd::new(fd),
             stash: stream.then(Rc::default),
             datagrams: (!stream).then(Rc::default),
@@ -293,8 +301,8 @@ impl Socket {
     /// a read takes every such chunk already queued. While the socket is
     /// idle no buffer is held. Reads of [`LARGE_READ`] or more switch the
     /// socket to direct receives into `dst` (no copy out of the pool, one
-    /// receive per read; see [`Socket::go_direct`]) until a read returns
-    /// less than [`SMALL_READ`]. A
+    /// receive per read; see [`Socket::go_direct`]) until [`SMALL_STREAK`]
+    /// reads in a row return less than [`SMALL_READ`]. A
     /// consumer that stops reading holds the chunks that arrived meanwhile;
     /// once [`MULTI_RECV_CAP`] wait unread the driver stops the receive (the
     /// kernel may deliver one more burst first) and the next call re-arms
@@ -334,10 +342,18 @@ impl Socket {
                 }
             }
             if self.direct.get() {
-                let n = self.read_buf_direct(dst).await?;
-                if n < SMALL_READ {
+                let n = self.recv_direct(dst).await?;
+                let streak = if n < SMALL_READ {
+                    self.small_streak.get() + 1
+                } else {
+                    0
+                };
+                if streak >= SMALL_STREAK {
                     // Small again: back to the pool (the next read re-arms).
                     self.direct.set(false);
+                    self.small_streak.set(0);
+                } else {
+                    self.small_streak.set(streak);
                 }
                 return Ok(n);
             }
@@ -430,25 +446,18 @@ impl Socket {
     }
 
     /// One non-blocking receive into `dst`'s spare capacity, of at most
-    /// what the socket has queued (at most [`READ_BUF_BATCH`]; that much
-    /// without asking in direct mode).
+    /// what the socket has queued (at most [`READ_BUF_CHUNK`]).
     fn recv_now(&self, dst: &mut BytesMut) -> io::Result<usize> {
         let mut queued: libc::c_int = 0;
-        // Large reads (direct mode) take up to a batch without asking.
-        let asked = if self.direct.get() {
-            queued = READ_BUF_BATCH as libc::c_int;
-            0
-        } else {
-            // SAFETY: FIONREAD writes one c_int through the pointer.
-            unsafe { libc::ioctl(self.raw(), libc::FIONREAD, &mut queued) }
-        };
+        // SAFETY: FIONREAD writes one c_int through the pointer.
+        let asked = unsafe { libc::ioctl(self.raw(), libc::FIONREAD, &mut queued) };
         // At least one byte, so that 0 can only mean end of stream.
         let want = if asked < 0 {
             READ_BUF_CHUNK
         } else {
             usize::try_from(queued)
                 .unwrap_or(0)
-                .clamp(1, READ_BUF_BATCH)
+                .clamp(1, READ_BUF_CHUNK)
         };
         dst.reserve(want);
         let spare = dst.spare_capacity_mut();
@@ -470,14 +479,24 @@ impl Socket {
         Ok(n)
     }
 
-    /// Switches `read_buf` to direct receives: large reads through the pool
-    /// cost a copy more than straight into the caller's buffer, and several
-    /// completions per read; a direct read first tries a non-blocking
-    /// receive (under load the data is often there) and only then waits for
-    /// readability. It reserves [`READ_BUF_BATCH`] in `dst` without asking
-    /// how much is queued. The multishot receive is stopped; reads take
-    /// what it received before it ends, then receive directly (in order:
-    /// nothing else receives on the socket then).
+    /// A direct receive: one receive on the ring straight into `dst`'s
+    /// spare capacity, which is split off (its own handle on the same
+    /// memory, owned by the operation, so a dropped read cannot leave the
+    /// kernel writing into memory `dst` reuses), filled, and joined back
+    /// without a copy. Up to [`READ_BUF_BATCH`].
+    async fn recv_direct(&self, dst: &mut BytesMut) -> io::Result<usize> {
+        dst.reserve(READ_BUF_BATCH);
+        let spare = dst.split_off(dst.len());
+        let (res, got) = self.recv(spare).await;
+        dst.unsplit(got);
+        res
+    }
+
+    /// Switches `read_buf` to direct receives ([`Socket::recv_direct`]):
+    /// large reads through the pool cost a copy more than straight into the
+    /// caller's buffer, and several completions per read. The multishot
+    /// receive is stopped; reads take what it received before it ends
+    /// (`recv` takes from it first), then receive directly, in order.
     fn go_direct(&self) {
         self.direct.set(true);
         if let Some(op) = self.multi.borrow().as_ref() {
