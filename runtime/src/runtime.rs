@@ -146,10 +146,13 @@ impl Builder {
 
     /// The pool of receive buffers shared by the loop's sockets (default
     /// 128 buffers of 16 KiB): `read_buf` on a stream lets the kernel pick
-    /// one only when data arrives, so idle connections hold none. `count`
-    /// must be a power of two up to 32768, or 0 to turn the pool off (each
-    /// receive then uses a buffer of its own); `size` is the most one
-    /// `read_buf` returns.
+    /// one only when data arrives, so idle connections hold none. On Linux
+    /// 6.12 and later a receive takes only the part of a buffer it needs
+    /// (incremental consumption), so one buffer serves many small messages.
+    /// When receives find the pool empty it doubles, up to 8 times `count`
+    /// buffers. `count` must be a power of two up to 32768, or 0 to turn the
+    /// pool off (each receive then uses a buffer of its own); `size` is the
+    /// most one receive from the pool returns.
     pub fn read_buffers(mut self, count: u16, size: u32) -> Builder {
         self.read_buffers = (count, size);
         self

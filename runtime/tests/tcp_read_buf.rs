@@ -3,24 +3,20 @@
 //! when the pool is empty or turned off, recycles every buffer, and loses no
 //! byte when dropped in flight.
 
+#[path = "support/read_buf_bursts.rs"]
+mod support;
+
 use std::future::{poll_fn, Future};
 use std::pin::pin;
 use std::task::Poll;
 use std::time::Duration;
 
 use bytes::BytesMut;
-use ringio_runtime::net::{TcpListener, TcpStream, UnixStream};
+use ringio_runtime::net::UnixStream;
 use ringio_runtime::time::{sleep, timeout};
 use ringio_runtime::{spawn, Runtime};
 
-async fn pair() -> (TcpStream, TcpStream) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let client = TcpStream::connect(&listener.local_addr().unwrap())
-        .await
-        .unwrap();
-    let (server, _) = listener.accept().await.unwrap();
-    (client, server)
-}
+use support::pair;
 
 /// A deterministic byte pattern, so any loss, duplication or reordering
 /// shows up as a mismatch.
@@ -57,8 +53,9 @@ async fn transfer(data: Vec<u8>) -> Vec<u8> {
             break;
         }
         assert!(
-            n <= 16 * 1024,
-            "one read_buf returns at most one pool buffer"
+            n < 64 * 1024 + 16 * 1024,
+            "one read_buf returns the chunks already received up to 64 KiB \
+             (the last one may cross it by less than a pool buffer): got {n}"
         );
     }
     writer.await.unwrap();

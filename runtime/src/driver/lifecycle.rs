@@ -29,6 +29,9 @@ pub(crate) struct Cqe {
     pub(crate) result: i32,
     /// `flags` (`IORING_CQE_F_MORE`, buffer id, ...).
     pub(crate) flags: u32,
+    /// Where in the provided buffer it names the bytes start (non-zero
+    /// only with incremental consumption; set by `BufRing::observe`).
+    pub(crate) buf_off: u32,
 }
 
 impl Cqe {

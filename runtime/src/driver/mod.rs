@@ -123,6 +123,16 @@ pub struct DriverStats {
     /// Multishot receives stopped because their completions waited unread
     /// (a reader that stopped reading); the next read re-arms them.
     pub multishot_capped: u64,
+    /// Multishot receives armed by reads: once per socket, and again each
+    /// time the previous one ended (`ENOBUFS`, the cap, an error).
+    pub multishot_armed: u64,
+    /// Buffers in the provided pool (0 until first used).
+    pub pool_buffers: u16,
+    /// Times the pool doubled because receives found it empty.
+    pub pool_grown: u32,
+    /// The pool consumes buffers incrementally (`IOU_PBUF_RING_INC`,
+    /// Linux 6.12): one buffer serves many small receives.
+    pub pool_incremental: bool,
 }
 
 pub(crate) struct Driver {
@@ -260,7 +270,19 @@ impl Driver {
     }
 
     pub(crate) fn stats(&self) -> DriverStats {
-        self.stats
+        let mut s = self.stats;
+        if let ReadBufs::Ready(r) = &self.read_bufs {
+            s.pool_buffers = r.buffers();
+            s.pool_grown = r.times_grown();
+            s.pool_incremental = r.incremental();
+        }
+        s
+    }
+
+    /// Counts a multishot receive armed by a read (the first, or again
+    /// after the kernel or the cap ended the previous one).
+    pub(crate) fn count_multishot_armed(&mut self) {
+        self.stats.multishot_armed += 1;
     }
 
     /// Operations per opcode.
@@ -296,6 +318,7 @@ impl Driver {
             return self.ops.insert(Lifecycle::Completed(Cqe {
                 result: -libc::ECANCELED,
                 flags: 0,
+                buf_off: 0,
             }));
         }
         let entry = if multishot {
@@ -322,6 +345,7 @@ impl Driver {
                 let cqe = Cqe {
                     result: -errno,
                     flags: 0,
+                    buf_off: 0,
                 };
                 match &mut self.ops[key] {
                     Lifecycle::Multi(m) => {
@@ -453,10 +477,15 @@ impl Driver {
             let mut cq = self.ring.completion();
             cq.sync();
             for cqe in &mut cq {
-                let c = Cqe {
+                let mut c = Cqe {
                     result: cqe.result(),
                     flags: cqe.flags(),
+                    buf_off: 0,
                 };
+                if let ReadBufs::Ready(r) = &self.read_bufs {
+                    // In completion order: the pool's offsets depend on it.
+                    r.observe(&mut c);
+                }
                 match cqe.user_data() {
                     IGNORE_KEY => {}
                     EVENTFD_KEY => self.eventfd_armed = false,
@@ -497,6 +526,9 @@ impl Driver {
             self.stats.multishot_capped += 1;
             self.cancel(key);
         }
+        if let ReadBufs::Ready(r) = &self.read_bufs {
+            r.end_batch();
+        }
     }
 
     /// Moves out the wakers of completed operations (to wake them after
@@ -511,6 +543,7 @@ impl Driver {
             return Poll::Ready(Cqe {
                 result: -libc::ECANCELED,
                 flags: 0,
+                buf_off: 0,
             });
         };
         match entry {
@@ -527,6 +560,7 @@ impl Driver {
             Lifecycle::Ignored(_) | Lifecycle::Multi(_) => Poll::Ready(Cqe {
                 result: -libc::EINVAL,
                 flags: 0,
+                buf_off: 0,
             }),
         }
     }
@@ -549,6 +583,29 @@ impl Driver {
             _ => m.waker = Some(cx.waker().clone()),
         }
         Poll::Pending
+    }
+
+    /// Asks the kernel to end multishot operation `key`; its completions
+    /// so far stay queued for the consumer, which then sees its end (not
+    /// `ECANCELED`).
+    pub(crate) fn stop_multi(&mut self, key: usize) {
+        let Some(Lifecycle::Multi(m)) = self.ops.get_mut(key) else {
+            return;
+        };
+        if m.done || m.capped {
+            return;
+        }
+        m.capped = true;
+        self.cancel(key);
+    }
+
+    /// The next completion of multishot operation `key`, if one is
+    /// queued, left in the queue.
+    pub(crate) fn peek_multi(&self, key: usize) -> Option<Cqe> {
+        match self.ops.get(key) {
+            Some(Lifecycle::Multi(m)) => m.queue.front().copied(),
+            _ => None,
+        }
     }
 
     /// The future of entry `key` was dropped with its data. If the kernel

@@ -48,6 +48,7 @@ fn fake_completion<B: IoBufMut>(buf: &mut B, src: &[u8]) -> Cqe {
     Cqe {
         result: n as i32,
         flags: 0,
+        buf_off: 0,
     }
 }
 
@@ -146,6 +147,7 @@ fn a_failed_or_cancelled_read_ends_its_turn_and_keeps_nothing() {
         &Cqe {
             result: -libc::ECANCELED,
             flags: 0,
+            buf_off: 0,
         },
         &mut wakes,
     );

@@ -14,6 +14,10 @@
 //! - `--mode line`: each line is written back, as an application would
 //!   with its runtime's buffered streams. Peers: `ringio` (`readline`,
 //!   `write`, `drain`), `tokio` (`BufReader::read_until` + `write_all`).
+//!
+//! With `RINGIO_PEER_STATS` set in the environment, ringio's echo servers
+//! print the loop's `DriverStats` to stderr every second (pool reads,
+//! `ENOBUFS`, multishot receives armed, pool growth).
 
 #[cfg(feature = "peers")]
 mod compio_peer;

@@ -10,13 +10,39 @@ use ringio_benches::sys;
 
 use crate::{announce, BUF};
 
+/// ringio's runtime; `RINGIO_PEER_READ_BUFFERS=COUNT,SIZE` in the
+/// environment shapes its provided-buffer pool (for experiments).
+fn runtime() -> io::Result<ringio::Runtime> {
+    let mut b = ringio::Runtime::builder();
+    if let Ok(v) = std::env::var("RINGIO_PEER_READ_BUFFERS") {
+        let bad = || {
+            io::Error::other(format!(
+                "RINGIO_PEER_READ_BUFFERS={v:?}: expected COUNT,SIZE"
+            ))
+        };
+        let (c, z) = v.split_once(',').ok_or_else(bad)?;
+        b = b.read_buffers(c.parse().map_err(|_| bad())?, z.parse().map_err(|_| bad())?);
+    }
+    b.build().map_err(io::Error::other)
+}
+
 /// Echo: `pooled` reads with `read_buf` (multishot receive into the
 /// provided-buffer pool), otherwise with `read` into an owned buffer.
 pub fn echo(pooled: bool) -> io::Result<()> {
     let std_listener = sys::listen_local()?;
     announce(std_listener.local_addr()?.port())?;
-    let rt = ringio::Runtime::new().map_err(io::Error::other)?;
+    // Leaked: the server runs until killed, and the stats task needs it.
+    let rt: &'static ringio::Runtime = Box::leak(Box::new(runtime()?));
+    let rt_ref = rt;
     rt.block_on(async move {
+        if std::env::var_os("RINGIO_PEER_STATS").is_some() {
+            ringio::spawn(async move {
+                loop {
+                    ringio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    eprintln!("{:?}", rt_ref.driver_stats());
+                }
+            });
+        }
         let listener = TcpListener::from_std(std_listener)?;
         loop {
             let (stream, _) = listener.accept().await?;
@@ -63,7 +89,7 @@ async fn echo_read_buf(stream: TcpStream) {
 
 /// Line echo with asyncio's shape: `readline`, `write`, `drain`.
 pub fn line() -> io::Result<()> {
-    let rt = ringio::Runtime::new().map_err(io::Error::other)?;
+    let rt = runtime()?;
     rt.block_on(async move {
         let opts = ServerOptions::new().backlog(sys::BACKLOG as u32);
         let server = start_server_with(echo_lines, "127.0.0.1:0", opts).await?;

@@ -59,6 +59,9 @@ pub(crate) struct Completion<T> {
     pub(crate) result: io::Result<u32>,
     #[allow(dead_code)]
     pub(crate) flags: u32,
+    /// Where the bytes start in the provided buffer `flags` names.
+    #[allow(dead_code)]
+    pub(crate) buf_off: u32,
     pub(crate) data: T,
 }
 
@@ -113,11 +116,13 @@ impl<T: OpCode> Future for Op<T> {
             Some(c) => Completion {
                 result: c.into_result(),
                 flags: c.flags,
+                buf_off: c.buf_off,
                 data,
             },
             None => Completion {
                 result: Err(no_runtime()),
                 flags: 0,
+                buf_off: 0,
                 data,
             },
         })
@@ -187,6 +192,19 @@ impl<T: OpCode> MultiOp<T> {
             self.handle = None;
         }
         res
+    }
+
+    /// Asks the kernel to end the operation: completions it posts until
+    /// then still come from [`MultiOp::poll_next`], then `None`.
+    pub(crate) fn stop(&self) {
+        if let Some(h) = &self.handle {
+            h.driver.borrow_mut().stop_multi(self.key);
+        }
+    }
+
+    /// The next completion if one is already queued, without taking it.
+    pub(crate) fn peek(&self) -> Option<Cqe> {
+        self.handle.as_ref()?.driver.borrow().peek_multi(self.key)
     }
 
     /// The operation's data.

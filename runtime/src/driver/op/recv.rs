@@ -5,7 +5,7 @@ use std::os::fd::RawFd;
 use std::rc::Rc;
 use std::task::Waker;
 
-use io_uring::{cqueue, opcode, squeue, types};
+use io_uring::{opcode, squeue, types};
 
 use super::OpCode;
 use crate::buf::IoBufMut;
@@ -51,12 +51,10 @@ pub(crate) struct RecvSelect {
 }
 
 impl RecvSelect {
-    /// Copies the bytes a completion reported into `f` and recycles the
-    /// buffer (also when the completion carries a buffer but no bytes).
-    pub(crate) fn take<R>(&self, result: i32, flags: u32, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
-        let bid = cqueue::buffer_select(flags)?;
-        let len = usize::try_from(result).unwrap_or(0);
-        Some(self.bufs.consume(bid, len, f))
+    /// Copies the bytes a completion reported into `f` and releases its
+    /// part of the buffer (also when it carries a buffer but no bytes).
+    pub(crate) fn take<R>(&self, cqe: &Cqe, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
+        self.bufs.consume(cqe, f)
     }
 }
 
@@ -72,8 +70,8 @@ unsafe impl OpCode for RecvSelect {
 
     fn release(&mut self, cqe: &Cqe, wakes: &mut Vec<Waker>) {
         let stash = self.stash.take();
-        // Recycles the buffer the completion names, if any.
-        self.take(cqe.result, cqe.flags, |bytes| {
+        // Releases the buffer the completion names, if any.
+        self.take(cqe, |bytes| {
             if let Some(s) = &stash {
                 s.push(bytes);
             }
@@ -95,12 +93,10 @@ pub(crate) struct RecvMulti {
 }
 
 impl RecvMulti {
-    /// Copies the bytes a completion reported into `f` and recycles the
-    /// buffer; `None` when the completion names no buffer.
+    /// Copies the bytes a completion reported into `f` and releases its
+    /// part of the buffer; `None` when the completion names no buffer.
     pub(crate) fn take<R>(&self, cqe: &Cqe, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
-        let bid = cqueue::buffer_select(cqe.flags)?;
-        let len = usize::try_from(cqe.result).unwrap_or(0);
-        Some(self.bufs.consume(bid, len, f))
+        self.bufs.consume(cqe, f)
     }
 }
 
@@ -113,8 +109,6 @@ unsafe impl OpCode for RecvMulti {
 
     fn release(&mut self, cqe: &Cqe, _wakes: &mut Vec<Waker>) {
         // The socket is gone (or its reads with it): the bytes go too.
-        if let Some(bid) = cqueue::buffer_select(cqe.flags) {
-            self.bufs.recycle(bid);
-        }
+        self.bufs.release(cqe);
     }
 }

@@ -112,6 +112,7 @@ mod tests {
         Cqe {
             result: n as i32,
             flags: 0,
+            buf_off: 0,
         }
     }
 

@@ -47,8 +47,8 @@ impl OwnedReadHalf {
         self.sock.recv(buf).await
     }
 
-    /// Receives what the socket has (up to one pool buffer, 16 KiB by
-    /// default: see [`Builder::read_buffers`](crate::Builder::read_buffers))
+    /// Receives what the socket has (up to 64 KiB, plus less than one pool
+    /// buffer: see [`Builder::read_buffers`](crate::Builder::read_buffers))
     /// and appends it to `dst`, growing it as needed; `Ok(0)` once the peer
     /// has shut down its writing side. While the socket is idle no buffer is
     /// held: the kernel picks one from the loop's shared pool when data
