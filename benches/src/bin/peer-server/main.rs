@@ -14,9 +14,12 @@
 //! - `--mode line`: each line is written back, as an application would
 //!   with its runtime's buffered streams. Peers: `ringio` (`readline`,
 //!   `write`, `drain`), `tokio` (`BufReader::read_until` + `write_all`).
+//! - `--mode http`: hyper's HTTP/1 hello server, keep-alive. Peers:
+//!   `ringio` (through `ringio::compat`), `tokio` (current_thread).
 
 #[cfg(feature = "peers")]
 mod compio_peer;
+mod hyper_peer;
 #[cfg(feature = "peers")]
 mod monoio_peer;
 mod raw_uring;
@@ -61,6 +64,8 @@ fn run() -> Result<(), String> {
         ("tokio", "echo") => tokio_peer::echo(),
         ("tokio", "line") => tokio_peer::line(),
         ("raw-uring", "echo") => raw_uring::echo(),
+        ("ringio", "http") => hyper_peer::ringio(),
+        ("tokio", "http") => hyper_peer::tokio(),
         #[cfg(feature = "peers")]
         ("monoio", "echo") => monoio_peer::echo(),
         #[cfg(feature = "peers")]
