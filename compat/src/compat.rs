@@ -39,6 +39,11 @@ pub const DEFAULT_BUFFER: usize = 64 * 1024;
 /// [`OwnedRead`](crate::OwnedRead), the write traits
 /// [`OwnedWrite`](crate::OwnedWrite). Like the sockets themselves, a
 /// `Compat` belongs to the loop of the thread that made it (`!Send`).
+///
+/// Memory: a waiting read holds its owned buffer ([`DEFAULT_BUFFER`], 64
+/// KiB, unless [`Compat::with_capacity`] says otherwise), so a server with
+/// very many idle connections may want smaller buffers; the write buffer
+/// grows to what one `poll_write` takes, at most its capacity.
 pub struct Compat<T> {
     pub(crate) io: Rc<T>,
     pub(crate) reader: Reader,
