@@ -1,6 +1,8 @@
 //! HTTP/2 (prior knowledge) on ringio: hyper's http2 server with
 //! `RingioExecutor` runs each stream as a ringio task; a hyper client on
-//! tokio sends 200 requests at once over one connection.
+//! tokio sends 200 requests at once over one connection. And the other
+//! way round: hyper's http2 client on ringio (its connection task and
+//! streams on `RingioExecutor`) against hyper's server on tokio.
 
 mod common;
 
@@ -69,4 +71,60 @@ fn http2_prior_knowledge_multiplexes_requests() {
         }
     })
     .unwrap();
+}
+
+#[test]
+fn http2_client_on_ringio_against_a_tokio_server() {
+    // The tokio server: one connection, then the thread ends.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            listener.set_nonblocking(true).unwrap();
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let (stream, _) = listener.accept().await.unwrap();
+            let svc = service_fn(|req: Request<hyper::body::Incoming>| async move {
+                let body = format!("tokio got {}", req.uri().path());
+                Ok::<_, Infallible>(Response::new(Full::new(Bytes::from(body))))
+            });
+            let served = http2::Builder::new(TokioExecutor::new())
+                .serve_connection(TokioIo::new(stream), svc);
+            tokio::time::timeout(common::BOUND, served)
+                .await
+                .expect("the client finished within the bound")
+        })
+    });
+    ringio::run(async move {
+        let stream = ringio::net::TcpStream::connect(&addr).await.unwrap();
+        let (sender, conn) = hyper::client::conn::http2::Builder::new(RingioExecutor)
+            .timer(RingioTimer)
+            .handshake(Compat::new(stream))
+            .await
+            .unwrap();
+        let conn = ringio::spawn(conn);
+        let requests = (0..STREAMS).map(|i| {
+            let mut sender = sender.clone();
+            ringio::spawn(async move {
+                let req = Request::get(format!("http://localhost/{i}"))
+                    .body(Empty::<Bytes>::new())
+                    .unwrap();
+                let res = sender.send_request(req).await.unwrap();
+                res.into_body().collect().await.unwrap().to_bytes()
+            })
+        });
+        let bodies = ringio::time::timeout(common::BOUND, ringio::gather_all(requests))
+            .await
+            .expect("the answers came within the bound");
+        for (i, body) in bodies.into_iter().enumerate() {
+            assert_eq!(body.unwrap(), format!("tokio got /{i}"));
+        }
+        drop(sender);
+        conn.await.unwrap().unwrap();
+    })
+    .unwrap();
+    server.join().unwrap().unwrap();
 }
