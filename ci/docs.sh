@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RUSTDOCFLAGS="-D warnings ${RUSTDOCFLAGS:-}" cargo doc --quiet --no-deps --workspace --features tls
+RUSTDOCFLAGS="-D warnings ${RUSTDOCFLAGS:-}" cargo doc --quiet --no-deps --workspace --features tls,compat
 
 doc=target/doc/ringio
 missing=0
@@ -16,7 +16,7 @@ for page in index.html streams/index.html streams/struct.StreamReader.html \
   sync/struct.Queue.html sync/struct.Lock.html sync/oneshot/index.html \
   task/index.html time/index.html net/index.html fs/index.html \
   process/index.html signal/index.html pipe/index.html buf/index.html \
-  runtime/index.html attr.main.html; do
+  runtime/index.html attr.main.html compat/index.html; do
   if [ ! -f "$doc/$page" ]; then
     echo "FAIL: cargo doc -p ringio renders no $page (re-export not inlined?)"
     missing=$((missing + 1))

@@ -18,8 +18,9 @@ subprocess_communicate 0.9 1.9
 metrics_server 2.9 5.9
 "
 
-# tls_echo needs the feature `tls` (required-features).
-cargo build --quiet --examples --features tls
+# tls_echo needs the feature `tls`, the examples of ringio::compat the
+# feature `compat` (required-features).
+cargo build --quiet --examples --features tls,compat
 pass=0
 fail=0
 for src in examples/*.rs; do

@@ -32,6 +32,11 @@
 //! | `StreamReader`, `StreamWriter`, `open_connection`, `start_server`, ... | [`streams`], [`open_connection`], [`start_server`] |
 #![forbid(unsafe_code)]
 
+/// tokio's and futures' I/O traits and hyper's rt traits over ringio's
+/// sockets and pipes (cargo feature `compat`).
+#[cfg(feature = "compat")]
+#[doc(inline)]
+pub use ringio_compat as compat;
 pub use ringio_macros::{main, test};
 pub use ringio_runtime::task::{
     as_completed, gather_all, race, select2, shield, try_gather_all, wait, wait_for, wait_with,

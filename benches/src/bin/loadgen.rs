@@ -20,9 +20,15 @@
 //! - `client_cpu_util`: this process's share of one CPU (near 1.0 would
 //!   mean the client, not the server, is the bottleneck).
 //!
+//! With `--mode http` the message is a fixed HTTP/1.1 `GET /` (keep-alive)
+//! instead, and a round trip ends when the whole response is in: its
+//! head up to `\r\n\r\n`, then `content-length` bytes of body. A
+//! response that is not `200`, or that has more bytes than that, counts as
+//! an error. `--size` is ignored.
+//!
 //! Usage: `loadgen --addr 127.0.0.1:PORT [--conns 64] [--size 128]
 //! [--duration 3] [--warmup 0.5] [--cpu 1] [--server-pid PID]
-//! [--mode echo|line]`
+//! [--mode echo|line|http]`
 
 use std::io;
 use std::net::{SocketAddr, TcpStream};
@@ -53,6 +59,7 @@ struct Conn {
 
 struct Config {
     addr: SocketAddr,
+    http: bool,
     conns: usize,
     size: usize,
     duration: Duration,
@@ -69,8 +76,14 @@ fn main() {
 
 fn run() -> Result<(), String> {
     let args = Args::from_env()?;
+    let http = match args.text("mode").unwrap_or("echo") {
+        "echo" | "line" => false,
+        "http" => true,
+        m => return Err(format!("--mode {m:?}: expected echo, line or http")),
+    };
     let cfg = Config {
         addr: args.require("addr")?,
+        http,
         conns: args.get("conns", 64usize)?.max(1),
         size: args.get("size", 128usize)?.max(1),
         duration: Duration::from_secs_f64(args.get("duration", 3.0f64)?),
@@ -81,10 +94,6 @@ fn run() -> Result<(), String> {
             .transpose()
             .map_err(|_| "--server-pid: not a pid")?,
     };
-    match args.text("mode").unwrap_or("echo") {
-        "echo" | "line" => {}
-        m => return Err(format!("--mode {m:?}: expected echo or line")),
-    }
     if let Some(cpu) = args.text("cpu") {
         let cpu: usize = cpu.parse().map_err(|_| "--cpu: not a CPU number")?;
         sys::pin_to_cpu(cpu).map_err(|e| format!("pinning to CPU {cpu}: {e}"))?;
@@ -130,19 +139,54 @@ fn message(size: usize) -> Vec<u8> {
     m
 }
 
+/// The request of `--mode http`.
+const GET: &[u8] = b"GET / HTTP/1.1\r\nHost: loadgen\r\n\r\n";
+/// The receive buffer of `--mode http`: room for one response.
+const HTTP_BACK: usize = 4096;
+
+/// Whether the bytes received make the whole answer to `msg`: `None`
+/// while more are due, `Some(true)` when they are the answer, `Some(false)`
+/// when they are wrong (or too many).
+fn answered(http: bool, msg: &[u8], back: &[u8]) -> Option<bool> {
+    if !http {
+        return (back.len() >= msg.len()).then(|| back == msg);
+    }
+    let Some(head) = back.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return (back.len() == HTTP_BACK).then_some(false);
+    };
+    let text = String::from_utf8_lossy(&back[..head]);
+    let length = text.lines().find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        name.eq_ignore_ascii_case("content-length")
+            .then(|| value.trim().parse::<usize>().ok())?
+    });
+    let Some(total) = length.map(|n| head + 4 + n) else {
+        return Some(false);
+    };
+    if back.len() < total {
+        return (total > HTTP_BACK).then_some(false);
+    }
+    Some(back.len() == total && text.starts_with("HTTP/1.1 200 "))
+}
+
 fn server_cpu(pid: Option<u32>) -> Option<Duration> {
     pid.and_then(|p| sys::process_cpu(p).ok())
 }
 
 fn drive(cfg: &Config) -> io::Result<serde_json::Value> {
-    let msg = message(cfg.size);
+    let msg = if cfg.http {
+        GET.to_vec()
+    } else {
+        message(cfg.size)
+    };
+    let back = if cfg.http { HTTP_BACK } else { cfg.size };
     let mut conns = Vec::with_capacity(cfg.conns);
     for _ in 0..cfg.conns {
         let stream = TcpStream::connect(cfg.addr)?;
         stream.set_nodelay(true)?;
         conns.push(Conn {
             stream,
-            back: vec![0; cfg.size],
+            back: vec![0; back],
             sent: 0,
             got: 0,
             started: Instant::now(),
@@ -214,20 +258,20 @@ fn drive(cfg: &Config) -> io::Result<serde_json::Value> {
             }
             if data & 1 == SEND {
                 c.sent += res as usize;
-                if c.sent < cfg.size {
+                if c.sent < msg.len() {
                     // SAFETY: as above, the buffers outlive the ring.
                     unsafe { push(&mut ring, &send_sqe(i, c, &msg))? };
                 }
                 continue;
             }
             c.got += res as usize;
-            if c.got < cfg.size {
+            let Some(right) = answered(cfg.http, &msg, &c.back[..c.got]) else {
                 // SAFETY: as above.
                 unsafe { push(&mut ring, &recv_sqe(i, c))? };
                 continue;
-            }
-            // The whole echo is back (so the whole message was sent).
-            if c.back != msg {
+            };
+            // The whole answer is back (so the whole message was sent).
+            if !right {
                 c.alive = false;
                 alive -= 1;
                 errors += 1;
@@ -254,7 +298,7 @@ fn drive(cfg: &Config) -> io::Result<serde_json::Value> {
     let us = |q: f64| hist.value_at_quantile(q) as f64 / 1e3;
     let mut out = serde_json::json!({
         "conns": cfg.conns,
-        "size": cfg.size,
+        "size": msg.len(),
         "seconds": wall,
         "round_trips": trips,
         "rps": trips as f64 / wall,

@@ -14,6 +14,8 @@
 //! - `--mode line`: each line is written back, as an application would
 //!   with its runtime's buffered streams. Peers: `ringio` (`readline`,
 //!   `write`, `drain`), `tokio` (`BufReader::read_until` + `write_all`).
+//! - `--mode http`: hyper's HTTP/1 hello server, keep-alive. Peers:
+//!   `ringio` (through `ringio::compat`), `tokio` (current_thread).
 //!
 //! With `RINGIO_PEER_STATS` set in the environment, ringio's echo servers
 //! print the loop's `DriverStats` to stderr every second (pool reads,
@@ -21,6 +23,7 @@
 
 #[cfg(feature = "peers")]
 mod compio_peer;
+mod hyper_peer;
 #[cfg(feature = "peers")]
 mod monoio_peer;
 mod raw_uring;
@@ -65,6 +68,8 @@ fn run() -> Result<(), String> {
         ("tokio", "echo") => tokio_peer::echo(),
         ("tokio", "line") => tokio_peer::line(),
         ("raw-uring", "echo") => raw_uring::echo(),
+        ("ringio", "http") => hyper_peer::ringio(),
+        ("tokio", "http") => hyper_peer::tokio(),
         #[cfg(feature = "peers")]
         ("monoio", "echo") => monoio_peer::echo(),
         #[cfg(feature = "peers")]

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::plan::{Kind, Load, Peer};
+use crate::plan::{Kind, Load, Mode, Peer};
 
 /// Where the programs are and how to run them.
 #[derive(Debug)]
@@ -49,8 +49,8 @@ impl Exec {
         c
     }
 
-    fn start_server(&self, peer: &Peer, line: bool) -> Result<(Server, u16), String> {
-        let mode = if line { "line" } else { "echo" };
+    fn start_server(&self, peer: &Peer, mode: Mode) -> Result<(Server, u16), String> {
+        let mode = mode.as_str();
         let mut cmd = match peer.kind {
             Kind::Rust => {
                 let mut c = Command::new(self.bin_dir.join("peer-server"));
@@ -88,8 +88,8 @@ impl Exec {
     }
 
     /// One network measurement: start the server, drive it, stop it.
-    pub fn net(&self, peer: &Peer, line: bool, conns: usize, size: usize) -> Result<Value, String> {
-        let (server, port) = self.start_server(peer, line)?;
+    pub fn net(&self, peer: &Peer, mode: Mode, conns: usize, size: usize) -> Result<Value, String> {
+        let (server, port) = self.start_server(peer, mode)?;
         let out = Command::new(self.bin_dir.join("loadgen"))
             .args(["--addr", &format!("127.0.0.1:{port}")])
             .args(["--conns", &conns.to_string(), "--size", &size.to_string()])
@@ -97,7 +97,7 @@ impl Exec {
             .args(["--warmup", &self.warmup.to_string()])
             .args(["--cpu", &self.client_cpu.to_string()])
             .args(["--server-pid", &server.0.id().to_string()])
-            .args(["--mode", if line { "line" } else { "echo" }])
+            .args(["--mode", mode.as_str()])
             .output()
             .map_err(|e| format!("running loadgen: {e}"))?;
         drop(server);
@@ -131,7 +131,7 @@ impl Exec {
     /// Runs `peer` on `load` once.
     pub fn run(&self, load: &Load, peer: &Peer) -> Result<Value, String> {
         match load {
-            Load::Net { line, conns, size } => self.net(peer, *line, *conns, *size),
+            Load::Net { mode, conns, size } => self.net(peer, *mode, *conns, *size),
             Load::Micro(b) => self.micro(peer, b),
         }
     }

@@ -43,7 +43,7 @@ use ringio_benches::args::Args;
 use serde_json::json;
 
 use exec::Exec;
-use plan::{Kind, Load, Peer};
+use plan::{Kind, Load, Mode, Peer};
 use summary::Sample;
 
 fn main() {
@@ -294,19 +294,23 @@ fn run() -> Result<(), String> {
     let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
     std::fs::write(&json_path, text + "\n").map_err(|e| format!("{}: {e}", json_path.display()))?;
     let compact =
-        |line, metric, inverse, unit| summary::compact(&summary, line, metric, inverse, unit);
+        |mode, metric, inverse, unit| summary::compact(&summary, mode, metric, inverse, unit);
     let md = format!(
         "Run: {describe}.\n\n\
          Echo, round trips per second (tokio's figure; the others as a ratio to it, above 1 is faster):\n\n{}\n\
          Echo, server CPU time per round trip (tokio's figure; the others as tokio / peer, above 1 is cheaper):\n\n{}\n\
          Line echo, round trips per second:\n\n{}\n\
          Line echo, server CPU time per round trip:\n\n{}\n\
+         hyper hello (HTTP/1 keep-alive), requests per second:\n\n{}\n\
+         hyper hello, server CPU time per request:\n\n{}\n\
          Runtime core and file reads, operations per second:\n\n{}\n\
          All figures, medians (min-max) of the rounds:\n\n{}",
-        compact(Some(false), "rps", false, "rt/s"),
-        compact(Some(false), "server_cpu_us_per_rt", true, "us"),
-        compact(Some(true), "rps", false, "rt/s"),
-        compact(Some(true), "server_cpu_us_per_rt", true, "us"),
+        compact(Some(Mode::Echo), "rps", false, "rt/s"),
+        compact(Some(Mode::Echo), "server_cpu_us_per_rt", true, "us"),
+        compact(Some(Mode::Line), "rps", false, "rt/s"),
+        compact(Some(Mode::Line), "server_cpu_us_per_rt", true, "us"),
+        compact(Some(Mode::Http), "rps", false, "req/s"),
+        compact(Some(Mode::Http), "server_cpu_us_per_rt", true, "us"),
         compact(None, "ops_per_sec", false, "ops/s"),
         summary::markdown(&summary)
     );

@@ -77,14 +77,43 @@ pub const MICRO_PEERS: &[Peer] = &[
     python("uvloop", "", "uvloop"),
 ];
 
+/// hyper's HTTP/1 hello server, keep-alive: the same hyper on each runtime.
+pub const HTTP_PEERS: &[Peer] = &[
+    rust("ringio hyper", "ringio", true, false),
+    rust("tokio hyper", "tokio", false, false),
+];
+
+/// What a network load's servers do with what the load generator sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Bytes written back as they arrive.
+    Echo,
+    /// Each line written back, through the runtime's buffered streams.
+    Line,
+    /// `GET /` answered by hyper's hello server (keep-alive).
+    Http,
+}
+
+impl Mode {
+    /// The `--mode` of `peer-server` and `loadgen`, and the load's prefix.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Echo => "echo",
+            Mode::Line => "line",
+            Mode::Http => "http",
+        }
+    }
+}
+
 /// One thing measured: a network load or an in-process benchmark.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Load {
     /// `echo:CONNSxSIZE`: ping-pong of SIZE-byte messages on CONNS
-    /// connections; `line` servers echo lines instead of bytes.
+    /// connections; `line` servers echo lines instead of bytes; `http:CONNS`
+    /// sends HTTP/1 GETs to hyper servers.
     Net {
-        /// Line echo instead of plain echo.
-        line: bool,
+        /// What the servers do.
+        mode: Mode,
         /// Connections.
         conns: usize,
         /// Message size in bytes.
@@ -95,21 +124,30 @@ pub enum Load {
 }
 
 impl Load {
-    /// Reads `echo:64x128`, `line:1000x4096`, `micro:spawn`.
+    /// Reads `echo:64x128`, `line:1000x4096`, `http:64`, `micro:spawn`.
     pub fn parse(s: &str) -> Result<Load, String> {
         let bad = || {
-            format!("load {s:?}: expected echo:CONNSxSIZE, line:CONNSxSIZE or micro:spawn|sleep|yield|file")
+            format!("load {s:?}: expected echo:CONNSxSIZE, line:CONNSxSIZE, http:CONNS or micro:spawn|sleep|yield|file")
         };
         let (kind, rest) = s.split_once(':').ok_or_else(bad)?;
         match kind {
             "echo" | "line" => {
                 let (c, z) = rest.split_once('x').ok_or_else(bad)?;
                 Ok(Load::Net {
-                    line: kind == "line",
+                    mode: if kind == "line" {
+                        Mode::Line
+                    } else {
+                        Mode::Echo
+                    },
                     conns: c.parse().map_err(|_| bad())?,
                     size: z.parse().map_err(|_| bad())?,
                 })
             }
+            "http" => Ok(Load::Net {
+                mode: Mode::Http,
+                conns: rest.parse().map_err(|_| bad())?,
+                size: 0,
+            }),
             "micro" if ["spawn", "sleep", "yield", "file"].contains(&rest) => {
                 Ok(Load::Micro(rest.to_owned()))
             }
@@ -120,8 +158,15 @@ impl Load {
     /// The peers that take part in this load.
     pub fn peers(&self) -> &'static [Peer] {
         match self {
-            Load::Net { line: false, .. } => ECHO_PEERS,
-            Load::Net { line: true, .. } => LINE_PEERS,
+            Load::Net {
+                mode: Mode::Echo, ..
+            } => ECHO_PEERS,
+            Load::Net {
+                mode: Mode::Line, ..
+            } => LINE_PEERS,
+            Load::Net {
+                mode: Mode::Http, ..
+            } => HTTP_PEERS,
             Load::Micro(_) => MICRO_PEERS,
         }
     }
@@ -134,9 +179,21 @@ impl Load {
     /// The chart title of this load.
     pub fn title(&self) -> String {
         match self {
-            Load::Net { line, conns, size } => format!(
+            Load::Net {
+                mode: Mode::Http,
+                conns,
+                ..
+            } => format!(
+                "hyper hello {conns} conn{}",
+                if *conns == 1 { "" } else { "s" }
+            ),
+            Load::Net { mode, conns, size } => format!(
                 "{} {} conn{} x {}",
-                if *line { "line echo" } else { "echo" },
+                if *mode == Mode::Line {
+                    "line echo"
+                } else {
+                    "echo"
+                },
                 conns,
                 if *conns == 1 { "" } else { "s" },
                 bytes(*size)
@@ -154,9 +211,12 @@ impl Load {
 impl fmt::Display for Load {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Load::Net { line, conns, size } => {
-                write!(f, "{}:{conns}x{size}", if *line { "line" } else { "echo" })
-            }
+            Load::Net {
+                mode: Mode::Http,
+                conns,
+                ..
+            } => write!(f, "http:{conns}"),
+            Load::Net { mode, conns, size } => write!(f, "{}:{conns}x{size}", mode.as_str()),
             Load::Micro(b) => write!(f, "micro:{b}"),
         }
     }
@@ -184,6 +244,8 @@ pub const FULL: &[&str] = &[
     "line:64x128",
     "line:1000x128",
     "line:64x4096",
+    "http:64",
+    "http:256",
     "micro:spawn",
     "micro:sleep",
     "micro:yield",
@@ -194,6 +256,7 @@ pub const FULL: &[&str] = &[
 pub const QUICK: &[&str] = &[
     "echo:64x128",
     "line:64x128",
+    "http:64",
     "micro:spawn",
     "micro:sleep",
     "micro:yield",

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use ringio_benches::svg::{self, Bar, Chart, Panel, Row};
 use serde_json::{json, Value};
 
-use crate::plan::{Load, Peer};
+use crate::plan::{Load, Mode, Peer};
 
 /// One run of one peer on one load.
 #[derive(Debug)]
@@ -224,19 +224,19 @@ fn client(l: &Line) -> String {
 
 /// One table per kind of load, a column per peer: tokio's median as a
 /// figure, the others as ratios to it (`metric`'s medians; `inverse` for
-/// costs, so that above 1 always means better than tokio). `line`: echo
-/// (`Some(false)`), line echo (`Some(true)`) or micro (`None`) loads.
+/// costs, so that above 1 always means better than tokio). `mode`: the
+/// network loads of that mode, or micro (`None`) loads.
 pub fn compact(
     summary: &[(Load, Vec<Line>)],
-    line: Option<bool>,
+    mode: Option<Mode>,
     metric: &str,
     inverse: bool,
     unit: &str,
 ) -> String {
     let rows: Vec<_> = summary
         .iter()
-        .filter(|(l, _)| match (l, line) {
-            (Load::Net { line: a, .. }, Some(b)) => *a == b,
+        .filter(|(l, _)| match (l, mode) {
+            (Load::Net { mode: a, .. }, Some(b)) => *a == b,
             (Load::Micro(_), None) => true,
             _ => false,
         })
