@@ -25,7 +25,7 @@ use crate::driver::op::{MultiOp, Op};
 use crate::driver::Cqe;
 use crate::error::no_runtime;
 use crate::fd::RingFd;
-use crate::net::sockaddr::SockAddr;
+use crate::sockaddr::SockAddr;
 use crate::stash::{DatagramStash, StreamStash};
 
 /// The most `read_buf` receives at once when the provided-buffer pool is
@@ -199,10 +199,14 @@ impl Socket {
 
     /// Connects on the ring.
     pub(crate) async fn connect(&self, addr: SockAddr) -> io::Result<()> {
-        Op::submit(Connect {
-            fd: self.raw(),
-            addr: Box::new(addr),
-        })
+        Op::submit(
+            context::driver(),
+            Connect {
+                fd: self.raw(),
+                addr: Box::new(addr),
+                started: false,
+            },
+        )
         .await
         .result
         .map(drop)
@@ -245,13 +249,16 @@ impl Socket {
             // The receive below holds the turn; its completion ends it.
             turn.hand_over();
         }
-        let done = Op::submit(Recv {
-            fd: self.raw(),
-            buf,
-            stash,
-        })
+        let done = Op::submit(
+            context::driver(),
+            Recv {
+                fd: self.raw(),
+                buf,
+                stash: stash.clone().map(|s| s as _),
+            },
+        )
         .await;
-        let Recv { mut buf, stash, .. } = done.data;
+        let mut buf = done.data.buf;
         if let Some(s) = stash {
             s.finish();
         }
@@ -308,11 +315,14 @@ impl Socket {
                 }
                 turn.hand_over();
             }
-            let done = Op::submit(RecvSelect {
-                fd: self.raw(),
-                bufs,
-                stash,
-            })
+            let done = Op::submit(
+                context::driver(),
+                RecvSelect {
+                    fd: self.raw(),
+                    bufs,
+                    stash: stash.clone().map(|s| s as _),
+                },
+            )
             .await;
             let op = done.data;
             let got = op.take(
@@ -323,7 +333,7 @@ impl Socket {
                     bytes.len()
                 },
             );
-            if let Some(s) = &op.stash {
+            if let Some(s) = &stash {
                 s.finish();
             }
             let empty = matches!(&done.result, Err(e) if e.raw_os_error() == Some(libc::ENOBUFS));
@@ -371,11 +381,14 @@ impl Socket {
         loop {
             match self.recv_now(dst) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    let ready = Op::submit(PollAdd {
-                        fd: self.raw(),
-                        events: libc::POLLIN as u32,
-                        multi: false,
-                    })
+                    let ready = Op::submit(
+                        context::driver(),
+                        PollAdd {
+                            fd: self.raw(),
+                            events: libc::POLLIN as u32,
+                            multi: false,
+                        },
+                    )
                     .await;
                     ready.result?;
                 }
@@ -446,7 +459,7 @@ impl Socket {
                             fd: self.raw(),
                             bufs: bufs.clone(),
                         };
-                        match MultiOp::submit_capped(op, MULTI_RECV_CAP) {
+                        match MultiOp::submit(context::driver(), op, MULTI_RECV_CAP) {
                             Ok(op) => armed.insert(op),
                             Err(e) => return Poll::Ready(Err(e)),
                         }
@@ -508,10 +521,13 @@ impl Socket {
 
     /// Sends the initialised bytes of `buf`.
     pub(crate) async fn send<B: IoBuf>(&self, buf: B) -> (io::Result<usize>, B) {
-        let done = Op::submit(Send {
-            fd: self.raw(),
-            buf,
-        })
+        let done = Op::submit(
+            context::driver(),
+            Send {
+                fd: self.raw(),
+                buf,
+            },
+        )
         .await;
         (done.result.map(|n| n as usize), done.data.buf)
     }
@@ -537,13 +553,13 @@ impl Socket {
 
     /// Writes the buffers in order, in one gathered write.
     pub(crate) async fn writev<B: IoBuf>(&self, bufs: Vec<B>) -> (io::Result<usize>, Vec<B>) {
-        let done = Op::submit(Writev::new(self.raw(), bufs)).await;
+        let done = Op::submit(context::driver(), Writev::new(self.raw(), bufs)).await;
         (done.result.map(|n| n as usize), done.data.bufs)
     }
 
     /// Sends `buf` as one datagram to `addr`.
     pub(crate) async fn send_to<B: IoBuf>(&self, buf: B, addr: SockAddr) -> (io::Result<usize>, B) {
-        let done = Op::submit(SendMsg::new(self.raw(), buf, addr)).await;
+        let done = Op::submit(context::driver(), SendMsg::new(self.raw(), buf, addr)).await;
         (done.result.map(|n| n as usize), done.data.buf)
     }
 
@@ -565,9 +581,10 @@ impl Socket {
             // The receive below holds the turn; its completion ends it.
             turn.hand_over();
         }
-        let done = Op::submit(RecvMsg::new(self.raw(), buf, stash)).await;
+        let keep = stash.clone().map(|s| s as _);
+        let done = Op::submit(context::driver(), RecvMsg::new(self.raw(), buf, keep)).await;
         let from = done.data.source();
-        let RecvMsg { mut buf, stash, .. } = done.data;
+        let mut buf = done.data.buf;
         if let Some(s) = stash {
             s.finish();
         }
@@ -583,10 +600,13 @@ impl Socket {
             std::net::Shutdown::Write => libc::SHUT_WR,
             std::net::Shutdown::Both => libc::SHUT_RDWR,
         };
-        Op::submit(Shutdown {
-            fd: self.raw(),
-            how,
-        })
+        Op::submit(
+            context::driver(),
+            Shutdown {
+                fd: self.raw(),
+                how,
+            },
+        )
         .await
         .result
         .map(drop)
