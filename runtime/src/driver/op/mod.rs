@@ -123,6 +123,12 @@ pub(crate) trait KeepBytes {
     fn keep(&self, got: Option<&[u8]>, wakes: &mut Vec<Waker>);
 }
 
+/// Whether `result` is a count of bytes, more than none and fewer than
+/// `asked` (see [`OpCode::drained`]).
+pub(crate) fn short(result: i32, asked: usize) -> bool {
+    usize::try_from(result).is_ok_and(|n| n > 0 && n < asked)
+}
+
 /// Hands what the completion `cqe` of a dropped read into `buf` got to
 /// `keep` (see [`KeepBytes`]).
 pub(crate) fn keep_read<B: crate::buf::IoBufMut>(
@@ -168,6 +174,15 @@ pub(crate) unsafe trait OpCode: 'static {
     /// non-blocking); a count or fd, or `-errno` (`-EAGAIN`: not ready).
     fn attempt(&mut self) -> i32 {
         -libc::EINVAL
+    }
+
+    /// Readiness backend: whether `result` (of a try that did not say
+    /// `EAGAIN`) shows the fd drained for its interest, so that the next try
+    /// would say `EAGAIN`: a stream read or write that moved fewer bytes
+    /// than it asked to (as tokio assumes with epoll). The driver then
+    /// waits for the next readiness event instead of trying.
+    fn drained(&self, _result: i32) -> bool {
+        false
     }
 
     /// Readiness backend: the call the blocking pool runs, for operations

@@ -10,7 +10,7 @@ use std::task::Waker;
 use io_uring::{opcode, squeue, types};
 
 use super::{
-    keep_read, syscall_result, BlockingCall, Interest, KeepBytes, OpCode, Readiness, SendPtr,
+    keep_read, short, syscall_result, BlockingCall, Interest, KeepBytes, OpCode, Readiness, SendPtr,
 };
 use crate::buf::IoBufMut;
 use crate::driver::Cqe;
@@ -51,6 +51,11 @@ unsafe impl<B: IoBufMut> OpCode for Read<B> {
         // SAFETY: the pointer and length describe `buf`'s writable memory.
         let n = unsafe { libc::read(self.fd, self.buf.stable_mut_ptr().cast(), len) };
         syscall_result(n)
+    }
+
+    /// A stream (pipe): a short read emptied it.
+    fn drained(&self, result: i32) -> bool {
+        short(result, self.buf.bytes_total())
     }
 
     fn blocking(&mut self) -> BlockingCall {

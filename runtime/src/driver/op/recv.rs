@@ -10,7 +10,7 @@ use std::task::Waker;
 
 use io_uring::{cqueue, opcode, squeue, types};
 
-use super::{keep_read, syscall_result, Interest, KeepBytes, OpCode, Readiness};
+use super::{keep_read, short, syscall_result, Interest, KeepBytes, OpCode, Readiness};
 use crate::buf::IoBufMut;
 use crate::driver::bufring::{self, BufRing};
 use crate::driver::Cqe;
@@ -42,6 +42,11 @@ unsafe impl<B: IoBufMut> OpCode for Recv<B> {
         // SAFETY: the pointer and length describe `buf`'s writable memory.
         let n = unsafe { libc::recv(self.fd, ptr.cast(), len, libc::MSG_DONTWAIT) };
         syscall_result(n)
+    }
+
+    /// A stream socket: a short receive emptied its queue.
+    fn drained(&self, result: i32) -> bool {
+        short(result, self.buf.bytes_total())
     }
 
     fn release(&mut self, cqe: &Cqe, wakes: &mut Vec<Waker>) {

@@ -4,7 +4,7 @@ use std::os::fd::RawFd;
 
 use io_uring::{opcode, squeue, types};
 
-use super::{syscall_result, Interest, OpCode, Readiness};
+use super::{short, syscall_result, Interest, OpCode, Readiness};
 use crate::buf::IoBuf;
 
 /// Sends the initialised bytes of `buf`. `MSG_NOSIGNAL` is always set: a
@@ -33,5 +33,10 @@ unsafe impl<B: IoBuf> OpCode for Send<B> {
         // SAFETY: the pointer and length describe `buf`'s initialised bytes.
         let n = unsafe { libc::send(self.fd, ptr.cast(), len, flags) };
         syscall_result(n)
+    }
+
+    /// A short send filled the socket's send buffer.
+    fn drained(&self, result: i32) -> bool {
+        short(result, self.buf.bytes_init())
     }
 }

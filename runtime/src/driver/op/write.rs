@@ -4,7 +4,7 @@ use std::os::fd::RawFd;
 
 use io_uring::{opcode, squeue, types};
 
-use super::{syscall_result, BlockingCall, Interest, OpCode, Readiness, SendPtr};
+use super::{short, syscall_result, BlockingCall, Interest, OpCode, Readiness, SendPtr};
 use crate::buf::IoBuf;
 
 /// Writes the initialised bytes of `buf`.
@@ -36,6 +36,11 @@ unsafe impl<B: IoBuf> OpCode for Write<B> {
         let (ptr, len) = (self.buf.stable_ptr(), self.buf.bytes_init());
         // SAFETY: the pointer and length describe `buf`'s initialised bytes.
         syscall_result(unsafe { libc::write(self.fd, ptr.cast(), len) })
+    }
+
+    /// A short write filled the pipe.
+    fn drained(&self, result: i32) -> bool {
+        short(result, self.buf.bytes_init())
     }
 
     fn blocking(&mut self) -> BlockingCall {

@@ -4,7 +4,7 @@ use std::os::fd::RawFd;
 
 use io_uring::{opcode, squeue, types};
 
-use super::{syscall_result, Interest, OpCode, Readiness};
+use super::{short, syscall_result, Interest, OpCode, Readiness};
 use crate::buf::IoBuf;
 
 /// Writes the initialised bytes of every buffer in `bufs`, in order.
@@ -56,6 +56,12 @@ unsafe impl<B: IoBuf> OpCode for Writev<B> {
         }
         // SAFETY: as above, `n` iovecs.
         syscall_result(unsafe { libc::writev(self.fd, self.iovecs.as_ptr(), n as libc::c_int) })
+    }
+
+    /// A short write filled the socket's send buffer (or the pipe).
+    fn drained(&self, result: i32) -> bool {
+        let used = self.iovecs.iter().take(libc::UIO_MAXIOV as usize);
+        short(result, used.map(|v| v.iov_len).sum())
     }
 }
 

@@ -14,7 +14,11 @@
 //!   entry (`Waiting`) in the fd's list for that interest; the fd's next
 //!   readiness event makes it `Ready` again and wakes it. Edge-triggered
 //!   epoll loses nothing here: a try that saw `EAGAIN` precedes any arrival
-//!   that could make the fd ready, and that arrival is an edge.
+//!   that could make the fd ready, and that arrival is an edge. As tokio
+//!   does, the driver also remembers per fd and interest whether the last
+//!   try drained it (`EAGAIN`, or a stream read or write shorter than asked
+//!   for, [`OpCode::drained`]): the next operation then waits for the edge
+//!   without a call that could only say `EAGAIN`.
 //! - [`Readiness::Inline`]: tried once at submission (`Completed`).
 //! - [`Readiness::Blocking`]: the call ([`OpCode::blocking`]) runs on the
 //!   blocking pool; its result comes back through a queue and an eventfd
@@ -49,7 +53,6 @@
 //! data is leaked rather than freed under a pool thread that may still
 //! write it.
 
-use std::collections::HashMap;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::rc::Rc;
@@ -60,6 +63,10 @@ use std::time::{Duration, Instant};
 use mio::unix::SourceFd;
 use mio::{Events, Token};
 use slab::Slab;
+
+mod fd_table;
+
+use fd_table::{FdTable, Waiters};
 
 use super::lifecycle::{leak_ignored, Lifecycle, Multi};
 use super::op::{BlockingCall, Interest, OpCode, Readiness};
@@ -101,24 +108,6 @@ impl Finished {
     }
 }
 
-/// The operations waiting for one fd's readiness.
-#[derive(Default)]
-struct Waiters {
-    read: Vec<usize>,
-    write: Vec<usize>,
-    /// epoll accepted the fd (a regular file is refused: always ready).
-    pollable: bool,
-}
-
-impl Waiters {
-    fn list(&mut self, interest: Interest) -> &mut Vec<usize> {
-        match interest {
-            Interest::Read => &mut self.read,
-            Interest::Write => &mut self.write,
-        }
-    }
-}
-
 /// The epoll driver.
 pub(crate) struct Epoll {
     poll: mio::Poll,
@@ -129,7 +118,7 @@ pub(crate) struct Epoll {
     /// Blocking calls whose result has not come back.
     offloaded: usize,
     wakes: Vec<Waker>,
-    fds: HashMap<RawFd, Waiters>,
+    fds: FdTable,
     eventfd: RawFd,
     spawner: Spawner,
     /// Where blocking calls post their results; made on first use.
@@ -174,7 +163,7 @@ impl Epoll {
             in_flight: 0,
             offloaded: 0,
             wakes: Vec::with_capacity(64),
-            fds: HashMap::new(),
+            fds: FdTable::default(),
             eventfd,
             spawner,
             finished: None,
@@ -204,7 +193,7 @@ impl Epoll {
 
     /// Makes `fd` non-blocking and registers it, once.
     fn register(&mut self, fd: RawFd) {
-        if self.fds.contains_key(&fd) {
+        if self.fds.contains(fd) {
             return;
         }
         // SAFETY: fcntl on an fd the operation's owner keeps open.
@@ -227,13 +216,7 @@ impl Epoll {
                 // A regular file or a directory: always ready.
                 Err(_) => false,
             };
-        self.fds.insert(
-            fd,
-            Waiters {
-                pollable,
-                ..Waiters::default()
-            },
-        );
+        self.fds.insert(fd, Waiters::new(pollable));
     }
 
     /// Starts an operation; returns its key.
@@ -345,22 +328,30 @@ impl Epoll {
 
     /// Tries the operation of the `Ready` entry `key`: its result, or
     /// `None` when it must wait (the entry then waits for readiness).
+    ///
+    /// An fd known to be drained for the interest (the last try said
+    /// `EAGAIN`, or read less than it asked for) is not tried again before
+    /// its next readiness event: that try would only say `EAGAIN`.
     fn attempt(&mut self, key: usize, cx: &mut Context<'_>, data: &mut dyn OpCode) -> Option<i32> {
-        let result = data.attempt();
-        if result != -libc::EAGAIN {
-            return Some(result);
-        }
         let Readiness::Fd(fd, interest) = data.readiness() else {
-            return Some(result);
+            return Some(data.attempt());
         };
-        match self.fds.get_mut(&fd) {
-            Some(w) if w.pollable => {
-                w.list(interest).push(key);
-                self.ops[key] = Lifecycle::Waiting(cx.waker().clone());
-                None
+        let Some(w) = self.fds.get_mut(fd).filter(|w| w.pollable) else {
+            return Some(data.attempt());
+        };
+        if w.is_ready(interest) {
+            let result = data.attempt();
+            if result != -libc::EAGAIN {
+                if data.drained(result) {
+                    w.set_ready(interest, false);
+                }
+                return Some(result);
             }
-            _ => Some(result),
+            w.set_ready(interest, false);
         }
+        w.list(interest).push(key);
+        self.ops[key] = Lifecycle::Waiting(cx.waker().clone());
+        None
     }
 
     /// Polls a single-shot operation.
@@ -444,7 +435,7 @@ impl Epoll {
     /// Removes `key` from the list of the fd its operation waits on.
     fn unwait(&mut self, readiness: Readiness, key: usize) {
         if let Readiness::Fd(fd, interest) = readiness {
-            if let Some(w) = self.fds.get_mut(&fd) {
+            if let Some(w) = self.fds.get_mut(fd) {
                 w.list(interest).retain(|&k| k != key);
             }
         }
@@ -498,7 +489,7 @@ impl Epoll {
     /// Deregisters and closes `fd` (see the module docs); operations still
     /// waiting on it are woken and see `EBADF`.
     pub(crate) fn close_fd(&mut self, fd: RawFd) {
-        if let Some(w) = self.fds.remove(&fd) {
+        if let Some(w) = self.fds.remove(fd) {
             if w.pollable {
                 let _ = self.poll.registry().deregister(&mut SourceFd(&fd));
             }
@@ -533,16 +524,25 @@ impl Epoll {
                     }
                 }
                 Token(fd) => {
-                    let Some(w) = self.fds.get_mut(&(fd as RawFd)) else {
+                    let Some(w) = RawFd::try_from(fd).ok().and_then(|fd| self.fds.get_mut(fd))
+                    else {
                         continue;
                     };
                     let failed = ev.is_error();
+                    if ev.is_read_closed() || failed {
+                        w.set_closed(Interest::Read);
+                    }
+                    if ev.is_write_closed() || failed {
+                        w.set_closed(Interest::Write);
+                    }
                     if ev.is_readable() || ev.is_read_closed() || failed {
+                        w.set_ready(Interest::Read, true);
                         for key in w.read.drain(..) {
                             make_ready(&mut self.ops, &mut self.wakes, key);
                         }
                     }
                     if ev.is_writable() || ev.is_write_closed() || failed {
+                        w.set_ready(Interest::Write, true);
                         for key in w.write.drain(..) {
                             make_ready(&mut self.ops, &mut self.wakes, key);
                         }
@@ -593,7 +593,7 @@ impl Epoll {
     pub(crate) fn submit_pending(&mut self) -> io::Result<()> {
         self.close_deferred();
         self.fds
-            .retain(|_, w| !w.read.is_empty() || !w.write.is_empty());
+            .retain(|w| !w.read.is_empty() || !w.write.is_empty());
         Ok(())
     }
 
@@ -609,7 +609,7 @@ impl Epoll {
         let waiting: Vec<usize> = self
             .fds
             .drain()
-            .flat_map(|(_, w)| w.read.into_iter().chain(w.write))
+            .flat_map(|w| w.read.into_iter().chain(w.write))
             .collect();
         let ready: Vec<usize> = self
             .ops
