@@ -16,13 +16,14 @@ use crate::driver::bufring::BufRing;
 use crate::driver::op::connect::Connect;
 use crate::driver::op::poll::PollAdd;
 use crate::driver::op::recv::{Recv, RecvMulti, RecvSelect};
+use crate::driver::op::recv_bytes::RecvBytes;
 use crate::driver::op::recvmsg::RecvMsg;
 use crate::driver::op::send::Send;
 use crate::driver::op::sendmsg::SendMsg;
 use crate::driver::op::shutdown::Shutdown;
 use crate::driver::op::writev::Writev;
 use crate::driver::op::{MultiOp, Op};
-use crate::driver::Cqe;
+use crate::driver::{Backend, Cqe};
 use crate::error::no_runtime;
 use crate::fd::RingFd;
 use crate::sockaddr::SockAddr;
@@ -378,6 +379,9 @@ impl Socket {
             }
             None => None,
         };
+        if self.on_epoll() {
+            return self.recv_bytes(dst).await;
+        }
         loop {
             match self.recv_now(dst) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
@@ -396,6 +400,34 @@ impl Socket {
                 res => return res,
             }
         }
+    }
+
+    /// Whether this loop runs on the epoll backend.
+    fn on_epoll(&self) -> bool {
+        context::driver().is_some_and(|d| d.borrow().backend() == Backend::Epoll)
+    }
+
+    /// `read_buf_direct` on epoll: one receive operation into `dst`'s spare
+    /// room, made when the socket is ready (a socket known to be drained
+    /// waits for its readiness event without a call), holding no buffer of
+    /// its own while it waits. Its caller holds the stash's turn; a dropped
+    /// receive on epoll has received nothing (see the driver's epoll docs).
+    async fn recv_bytes(&self, dst: &mut BytesMut) -> io::Result<usize> {
+        let op = RecvBytes {
+            fd: self.raw(),
+            buf: dst.split_off(dst.len()),
+            want: READ_BUF_CHUNK,
+        };
+        let done = Op::submit(context::driver(), op).await;
+        let mut got = done.data.buf;
+        let res = done.result.map(|n| n as usize);
+        if let Ok(n) = res {
+            // SAFETY: the receive wrote `n` (<= want, reserved) bytes at
+            // the start of `got`'s spare room.
+            unsafe { got.set_len(got.len() + n) };
+        }
+        dst.unsplit(got);
+        res
     }
 
     /// One non-blocking receive into `dst`'s spare capacity, of at most

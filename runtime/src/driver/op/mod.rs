@@ -20,6 +20,7 @@ pub(crate) mod openat;
 pub(crate) mod poll;
 pub(crate) mod read;
 pub(crate) mod recv;
+pub(crate) mod recv_bytes;
 pub(crate) mod recvmsg;
 pub(crate) mod renameat;
 pub(crate) mod send;
