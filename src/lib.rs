@@ -44,8 +44,9 @@ pub use ringio_runtime::task::{
 };
 pub use ringio_runtime::{
     buf, call_at, call_later, call_soon, pipe, run, run_per_thread, spawn, spawn_blocking, task,
-    time, try_spawn_blocking, yield_now, Builder, DriverStats, JoinError, JoinHandle, LoopClosed,
-    LoopHandle, RemoteJoinHandle, RingFeatures, Runtime, RuntimeError, TimerHandle, Unavailable,
+    time, try_spawn_blocking, yield_now, Backend, Builder, DriverStats, JoinError, JoinHandle,
+    LoopClosed, LoopHandle, RemoteJoinHandle, RingFeatures, Runtime, RuntimeError, TimerHandle,
+    Unavailable, BACKEND_ENV,
 };
 pub use ringio_runtime::{fs, net, process, signal};
 pub use ringio_runtime::{gather, select, try_gather};
@@ -63,8 +64,8 @@ pub mod macro_support;
 pub mod runtime {
     pub use ringio_runtime::{metrics, unhandled};
     pub use ringio_runtime::{
-        Builder, DriverStats, LoopClosed, LoopHandle, RemoteJoinHandle, RingFeatures, Runtime,
-        RuntimeError, Unavailable,
+        Backend, Builder, DriverStats, LoopClosed, LoopHandle, RemoteJoinHandle, RingFeatures,
+        Runtime, RuntimeError, Unavailable, BACKEND_ENV,
     };
 }
 

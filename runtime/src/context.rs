@@ -4,6 +4,7 @@ use std::cell::Cell;
 use std::ptr;
 use std::rc::Rc;
 
+use crate::driver::op::DriverRef;
 use crate::error::RuntimeError;
 use crate::handle::Handle;
 
@@ -32,6 +33,12 @@ pub(crate) fn current() -> Option<Rc<Handle>> {
         Rc::increment_strong_count(ptr);
         Some(Rc::from_raw(ptr))
     }
+}
+
+/// The driver of the loop running on this thread: what operations are
+/// submitted to (the driver itself knows nothing of this context).
+pub(crate) fn driver() -> Option<DriverRef> {
+    with_current(|h| h.map(|h| h.driver.clone()))
 }
 
 /// True when a ringio loop is running on this thread.

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::blocking::Pool;
 use crate::context;
+use crate::driver::op::DriverRef;
 use crate::driver::{DeferredCloses, Driver};
 use crate::executor::Executor;
 use crate::metrics::LoopCounters;
@@ -21,7 +22,7 @@ use crate::task::JoinHandle;
 use crate::time::wheel::Wheel;
 
 pub(crate) struct Handle {
-    pub(crate) driver: RefCell<Driver>,
+    pub(crate) driver: DriverRef,
     /// Where an fd dropped while `driver` is borrowed waits to be closed.
     pub(crate) deferred_closes: Rc<DeferredCloses>,
     pub(crate) timers: RefCell<Wheel>,
@@ -50,7 +51,7 @@ impl Handle {
     ) -> Handle {
         Handle {
             deferred_closes: driver.deferred_closes(),
-            driver: RefCell::new(driver),
+            driver: Rc::new(RefCell::new(driver)),
             timers: RefCell::new(Wheel::new()),
             exec: Executor::new(shared.clone()),
             shared,

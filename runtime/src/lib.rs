@@ -31,6 +31,27 @@
 //! debug mode ([`Builder::debug`]) and `tracing` spans per task.
 //! The driver (the ring and its in-flight operations) and the task cell are
 //! the only modules with `unsafe`; each documents its invariants.
+//!
+//! # Two backends, one seam
+//!
+//! Where io_uring is refused (Docker's default seccomp profile, gVisor,
+//! `kernel.io_uring_disabled`, old kernels), the loop runs on epoll instead:
+//! every API works the same, sockets and pipes are non-blocking and retried
+//! on readiness, files and paths go to the blocking pool, process exits
+//! come through the pidfd's readiness, timers through `epoll_wait`'s
+//! timeout. [`Backend::Auto`] (the default) picks io_uring where it works
+//! and says in one `tracing` info event why it did not; `RINGIO_BACKEND=
+//! auto|io_uring|epoll` ([`BACKEND_ENV`]) overrides the default for
+//! operators, [`Builder::backend`] chooses in code, and
+//! [`Runtime::backend`] says which one runs.
+//!
+//! The seam sits at the bottom: the driver knows operations and wakers
+//! only. An operation (one file each, under the driver's `op` module) says
+//! what to do, once per backend (an SQE; a non-blocking system call and
+//! what it waits for); the driver's `backend` module alone decides which
+//! backend carries it out. The loop, sockets, files and processes hand the
+//! driver to the operations they start; the driver never reaches up into
+//! them.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -55,6 +76,7 @@ mod report;
 mod runtime;
 mod shared;
 pub mod signal;
+mod sockaddr;
 mod stash;
 pub mod task;
 pub mod time;
@@ -62,7 +84,7 @@ pub mod unhandled;
 
 pub use blocking::{spawn_blocking, try_spawn_blocking};
 pub use callback::{call_at, call_later, call_soon, TimerHandle};
-pub use driver::{DriverStats, RingFeatures};
+pub use driver::{Backend, DriverStats, RingFeatures, BACKEND_ENV};
 pub use error::{RuntimeError, Unavailable};
 pub use loop_handle::{LoopClosed, LoopHandle, RemoteJoinHandle};
 pub use per_thread::run_per_thread;

@@ -95,17 +95,18 @@ impl PipeReader {
         }
         // The read below holds the turn; its completion ends it.
         turn.hand_over();
-        let done = Op::submit(Read {
-            fd: self.fd.as_raw_fd(),
-            buf,
-            offset: u64::MAX,
-            stash: Some(self.stash.clone()),
-        })
+        let done = Op::submit(
+            context::driver(),
+            Read {
+                fd: self.fd.as_raw_fd(),
+                buf,
+                offset: u64::MAX,
+                stash: Some(self.stash.clone()),
+            },
+        )
         .await;
-        let Read { mut buf, stash, .. } = done.data;
-        if let Some(s) = stash {
-            s.finish();
-        }
+        let mut buf = done.data.buf;
+        self.stash.finish();
         // SAFETY: the result is the read's into `buf`.
         let res = unsafe { buf::bytes_read(done.result, &mut buf) };
         (res, buf)
@@ -179,11 +180,14 @@ impl From<OwnedFd> for PipeWriter {
 
 /// Writes `buf` to a stream fd at its current position.
 pub(crate) async fn write<B: IoBuf>(fd: RawFd, buf: B) -> (io::Result<usize>, B) {
-    let done = Op::submit(Write {
-        fd,
-        buf,
-        offset: u64::MAX,
-    })
+    let done = Op::submit(
+        context::driver(),
+        Write {
+            fd,
+            buf,
+            offset: u64::MAX,
+        },
+    )
     .await;
     (done.result.map(|n| n as usize), done.data.buf)
 }

@@ -12,7 +12,8 @@ use crate::blocking::Pool;
 use crate::context;
 use crate::debug::{self, DebugState};
 use crate::driver::{
-    build_ring, Driver, DriverStats, RingFeatures, DEFAULT_READ_BUFS, SHUTDOWN_GRACE,
+    Backend, Driver, DriverConfig, DriverStats, RingFeatures, Spawner, DEFAULT_READ_BUFS,
+    SHUTDOWN_GRACE,
 };
 use crate::error::RuntimeError;
 use crate::handle::Handle;
@@ -59,6 +60,7 @@ pub struct Builder {
     debug: bool,
     slow_poll: Duration,
     op_age: Duration,
+    backend: Option<Backend>,
 }
 
 /// The unhandled-error hook, shown by `Builder`'s `Debug` as set.
@@ -87,6 +89,7 @@ impl Default for Builder {
             debug: false,
             slow_poll: debug::SLOW_POLL,
             op_age: debug::OP_AGE,
+            backend: None,
         }
     }
 }
@@ -232,10 +235,30 @@ impl Builder {
         self
     }
 
-    /// Creates the loop: the ring, its eventfd and the blocking pool.
+    /// Which backend carries the loop's I/O (default: the `RINGIO_BACKEND`
+    /// environment variable, `auto`, `io_uring` or `epoll`, and without it
+    /// [`Backend::Auto`]: io_uring where the kernel allows it, otherwise
+    /// epoll). A choice made here wins over the environment.
     ///
-    /// Fails with [`RuntimeError::Unavailable`] naming the cause and remedy
-    /// when io_uring cannot be used, and with `InvalidInput` for bad sizes.
+    /// ```
+    /// use ringio_runtime::{Backend, Runtime};
+    ///
+    /// let rt = Runtime::builder().backend(Backend::Epoll).build().unwrap();
+    /// assert_eq!(rt.backend(), Backend::Epoll);
+    /// assert_eq!(rt.block_on(async { 6 * 7 }).unwrap(), 42);
+    /// ```
+    pub fn backend(mut self, backend: Backend) -> Builder {
+        self.backend = Some(backend);
+        self
+    }
+
+    /// Creates the loop: the ring (or epoll), its eventfd and the blocking
+    /// pool.
+    ///
+    /// With [`Backend::IoUring`], fails with [`RuntimeError::Unavailable`]
+    /// naming the cause and remedy when io_uring cannot be used (with
+    /// [`Backend::Auto`] the loop uses epoll there instead); fails with
+    /// `InvalidInput` for bad sizes or an unknown `RINGIO_BACKEND`.
     pub fn build(&self) -> Result<Runtime, RuntimeError> {
         if self.entries == 0 || self.entries > 32768 {
             return Err(RuntimeError::Io(io::Error::new(
@@ -270,25 +293,34 @@ impl Builder {
                 ),
             )));
         }
-        let (ring, features) = build_ring(self.entries, self.cq_entries, self.defer_taskrun)?;
+        let backend = Backend::resolve(self.backend)?;
         let mut shared = Shared::new()?;
         shared.unhandled = self.unhandled.as_ref().map(|h| h.0.clone());
         let shared = Arc::new(shared);
-        let mut driver = Driver::new(ring, features, shared.eventfd());
-        driver.set_read_buffers(count, size);
-        driver.set_shutdown_grace(self.shutdown_grace);
         let pool = Arc::new(Pool::new(
             self.max_blocking_threads,
             self.blocking_keep_alive,
             self.blocking_thread_name.clone(),
         ));
+        let config = DriverConfig {
+            backend,
+            entries: self.entries,
+            cq_entries: self.cq_entries,
+            defer_taskrun: self.defer_taskrun,
+            read_buffers: (count, size),
+            shutdown_grace: self.shutdown_grace,
+            eventfd: shared.eventfd(),
+        };
+        let jobs = pool.clone();
+        let spawner: Spawner = Box::new(move |job| jobs.execute(job));
+        let driver = Driver::build(&config, spawner)?;
         let mut handle = Handle::new(driver, shared, pool, self.event_interval);
         let debug = self.debug || debug::from_env();
         if debug {
             let state = DebugState::new(self.slow_poll, self.op_age);
             handle
                 .driver
-                .get_mut()
+                .borrow_mut()
                 .op_counts_mut()
                 .track_ages(state.current_task.clone());
             handle.exec.set_debug(state);
@@ -329,6 +361,7 @@ pub struct Runtime {
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Runtime")
+            .field("backend", &self.backend())
             .field("features", &self.ring_features())
             .field("live_tasks", &self.handle.exec.live_tasks())
             .finish()
@@ -420,7 +453,14 @@ impl Runtime {
         self.handle.exec.all_info()
     }
 
-    /// The optional io_uring setup flags this loop's ring got.
+    /// The backend this loop runs on: [`Backend::IoUring`] or
+    /// [`Backend::Epoll`] (never `Auto`).
+    pub fn backend(&self) -> Backend {
+        self.handle.driver.borrow().backend()
+    }
+
+    /// The optional io_uring setup flags this loop's ring got (none on
+    /// the epoll backend).
     pub fn ring_features(&self) -> RingFeatures {
         self.handle.driver.borrow().features()
     }

@@ -6,7 +6,9 @@ mod dropped_reads;
 
 use dropped_reads::{assert_pattern, chunk, chunk_len, read_to_end_dropping};
 use ringio_runtime::process::{ChildStdout, Command, Stdio};
+use ringio_runtime::time::sleep;
 use ringio_runtime::{run, spawn, yield_now};
+use std::time::Duration;
 
 const TOTAL: usize = 512 << 10;
 
@@ -30,13 +32,21 @@ fn echo_through(script: &str, stderr: bool) {
             child.stdout.take().unwrap()
         };
         let writer = spawn(async move {
-            let mut sent = 0;
+            let (mut sent, mut chunks) = (0, 0u32);
             while sent < TOTAL {
                 let len = chunk_len(sent).min(TOTAL - sent);
                 let (res, _) = stdin.write_all(chunk(sent, len)).await;
                 res.unwrap();
                 sent += len;
-                yield_now().await;
+                chunks += 1;
+                // Now and then a pause, so that reads find the pipe empty
+                // and wait (and are dropped) also where a read that finds
+                // bytes completes in its first poll (the epoll backend).
+                if chunks % 8 == 0 {
+                    sleep(Duration::from_millis(1)).await;
+                } else {
+                    yield_now().await;
+                }
             }
             // stdin dropped here: the child sees end of input.
         });

@@ -14,7 +14,17 @@ use std::time::Duration;
 use bytes::BytesMut;
 use ringio_runtime::net::UnixStream;
 use ringio_runtime::time::{sleep, timeout};
-use ringio_runtime::{spawn, Runtime};
+use ringio_runtime::{spawn, Backend, Runtime};
+
+/// A loop on io_uring: the provided-buffer pool these tests measure is
+/// io_uring's (on epoll `read_buf` receives on readiness, as with the pool
+/// turned off, which the other tests cover on both backends).
+fn uring() -> Runtime {
+    Runtime::builder()
+        .backend(Backend::IoUring)
+        .build()
+        .unwrap()
+}
 
 use support::pair;
 
@@ -65,7 +75,7 @@ async fn transfer(data: Vec<u8>) -> Vec<u8> {
 
 #[test]
 fn round_trip_through_the_pool() {
-    let rt = Runtime::new().unwrap();
+    let rt = uring();
     let data = pattern(4 << 20, 1);
     let got = rt.block_on(transfer(data.clone())).unwrap();
     assert!(got == data, "bytes differ after a 4 MiB transfer");
@@ -103,7 +113,11 @@ fn bad_pool_shapes_are_rejected() {
 fn every_buffer_is_recycled() {
     // Four buffers and 200 sequential receives (and 50 end-of-streams): a
     // buffer not given back would empty the pool within four receives.
-    let rt = Runtime::builder().read_buffers(4, 1024).build().unwrap();
+    let rt = Runtime::builder()
+        .backend(Backend::IoUring)
+        .read_buffers(4, 1024)
+        .build()
+        .unwrap();
     rt.block_on(async {
         for round in 0..50u8 {
             let (client, server) = pair().await;
@@ -130,7 +144,11 @@ fn every_buffer_is_recycled() {
 fn an_empty_pool_falls_back_without_losing_data() {
     // Two buffers, eight connections whose data is already waiting: the
     // receives submitted together find the pool empty after two.
-    let rt = Runtime::builder().read_buffers(2, 512).build().unwrap();
+    let rt = Runtime::builder()
+        .backend(Backend::IoUring)
+        .read_buffers(2, 512)
+        .build()
+        .unwrap();
     rt.block_on(async {
         let mut conns = Vec::new();
         for i in 0..8u8 {
@@ -287,7 +305,11 @@ fn a_reader_that_stops_reading_is_capped_and_loses_nothing() {
     // The reader arms the multishot receive, then sleeps while the peer
     // trickles data in: after a few completions wait unread the driver
     // stops the receive; the next reads re-arm it and get every byte.
-    let rt = Runtime::builder().read_buffers(64, 1024).build().unwrap();
+    let rt = Runtime::builder()
+        .backend(Backend::IoUring)
+        .read_buffers(64, 1024)
+        .build()
+        .unwrap();
     let data = pattern(64 * 1024, 5);
     let expect = data.clone();
     let got = rt
@@ -332,7 +354,11 @@ fn dropping_a_socket_with_unread_chunks_recycles_their_buffers() {
     // Four buffers. Each round leaves three filled buffers queued on an
     // armed receive and drops the socket: a buffer not given back would
     // empty the pool within two rounds.
-    let rt = Runtime::builder().read_buffers(4, 1024).build().unwrap();
+    let rt = Runtime::builder()
+        .backend(Backend::IoUring)
+        .read_buffers(4, 1024)
+        .build()
+        .unwrap();
     rt.block_on(async {
         for round in 0..20u8 {
             let (client, server) = pair().await;

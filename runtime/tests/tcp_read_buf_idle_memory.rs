@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use bytes::BytesMut;
 use ringio_runtime::net::TcpListener;
 use ringio_runtime::time::sleep;
-use ringio_runtime::{spawn, Runtime};
+use ringio_runtime::{spawn, Backend, Runtime};
 
 const ROLE: &str = "RINGIO_TEST_READ_BUF_MEMORY_ROLE";
 const CONNS: &str = "RINGIO_TEST_READ_BUF_MEMORY_CONNS";
@@ -191,7 +191,10 @@ fn server(mode: &str) {
     raise_nofile();
     let n = conns();
     let read_buf = mode != "read";
-    let mut builder = Runtime::builder().defer_taskrun(false);
+    // The provided-buffer pool measured here is io_uring's.
+    let mut builder = Runtime::builder()
+        .backend(Backend::IoUring)
+        .defer_taskrun(false);
     if mode == "read_buf_no_pool" {
         builder = builder.read_buffers(0, 16 * 1024);
     }

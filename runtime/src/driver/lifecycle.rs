@@ -15,6 +15,10 @@
 //!   multishot: Multi { queue of CQEs, waker, done }; a CQE carrying
 //!   IORING_CQE_F_MORE keeps the entry, the last one (no F_MORE) ends it;
 //!   an entry with a cap is cancelled when that many CQEs wait unread.
+//!
+//!   readiness backend (epoll): Ready ──poll: try, EAGAIN──▶ Waiting(waker)
+//!   ──fd ready──▶ Ready ──poll: try, result──▶ entry removed, result
+//!   returned; a blocking call goes Submitted/Waiting ─▶ Completed as a CQE.
 //! ```
 
 use std::collections::VecDeque;
@@ -35,6 +39,15 @@ pub(crate) struct Cqe {
 }
 
 impl Cqe {
+    /// A completion with `result` and no flags.
+    pub(crate) const fn of(result: i32) -> Cqe {
+        Cqe {
+            result,
+            flags: 0,
+            buf_off: 0,
+        }
+    }
+
     pub(crate) fn into_result(self) -> std::io::Result<u32> {
         if self.result < 0 {
             Err(std::io::Error::from_raw_os_error(-self.result))
@@ -45,6 +58,7 @@ impl Cqe {
 }
 
 /// A multishot operation's pending completions.
+#[derive(Default)]
 pub(crate) struct Multi {
     pub(crate) queue: VecDeque<Cqe>,
     pub(crate) waker: Option<Waker>,
@@ -71,6 +85,9 @@ pub(crate) enum Lifecycle {
     Completed(Cqe),
     /// A multishot operation.
     Multi(Multi),
+    /// Readiness backend: the operation is new or its fd became ready; the
+    /// future's next poll tries it.
+    Ready,
 }
 
 impl Lifecycle {
@@ -78,8 +95,20 @@ impl Lifecycle {
     pub(crate) fn in_kernel(&self) -> bool {
         match self {
             Lifecycle::Submitted | Lifecycle::Waiting(_) | Lifecycle::Ignored(_) => true,
-            Lifecycle::Completed(_) => false,
+            Lifecycle::Completed(_) | Lifecycle::Ready => false,
             Lifecycle::Multi(m) => !m.done,
+        }
+    }
+}
+
+/// Shutdown gave up waiting: the data of every ignored entry is leaked (the
+/// kernel or a pool thread may still write it), never freed.
+pub(crate) fn leak_ignored(ops: &mut slab::Slab<Lifecycle>) {
+    for (_, entry) in ops.iter_mut() {
+        if let Lifecycle::Ignored(_) = entry {
+            if let Lifecycle::Ignored(data) = std::mem::replace(entry, Lifecycle::Submitted) {
+                std::mem::forget(data);
+            }
         }
     }
 }

@@ -1,6 +1,23 @@
-//! The driver: one io_uring and the slab of its in-flight operations.
+//! The driver: the bottom of the loop, where operations are carried out.
 //!
-//! # Design (the spec of the unsafe parts)
+//! # The seam
+//!
+//! An operation says what to do; a backend carries it out. Each operation
+//! is one file of [`op`], one [`op::OpCode`] with both ways beside each
+//! other: an SQE for io_uring, and a system call for readiness (with how it
+//! waits: an fd's readiness, at once, or the blocking pool). The futures
+//! ([`op::Op`], [`op::MultiOp`]) are given the driver to run on
+//! ([`op::DriverRef`]) by their callers, which take it from the loop's
+//! context; what a dropped read got goes back through a trait its reader
+//! implements ([`op::KeepBytes`], [`op::KeepDatagram`]). So the driver
+//! depends on neither the loop nor the sockets: they use it, never the
+//! other way round. [`backend`] alone decides which backend runs: io_uring
+//! ([`Uring`], this file) or epoll (`epoll`, whose module docs are the spec
+//! of its parts), both with the same slab of entries and the same
+//! lifecycle (`lifecycle`), so a dropped operation loses nothing and leaks
+//! nothing on either.
+//!
+//! # The io_uring backend (the spec of the unsafe parts)
 //!
 //! **Entries.** Every operation is an entry in `ops` (a `Slab<Lifecycle>`);
 //! its key is the SQE's `user_data`. Two keys are reserved: [`IGNORE_KEY`]
@@ -52,13 +69,19 @@
 //! slab itself, the eventfd buffer (if its read is still armed), the
 //! provided-buffer pool and the ring are never freed.
 
+mod backend;
 pub(crate) mod bufring;
+mod epoll;
 mod lifecycle;
 pub(crate) mod op;
 mod op_counts;
 mod setup;
 
+pub use backend::{Backend, BACKEND_ENV};
 pub use setup::RingFeatures;
+
+pub(crate) use backend::{Driver, DriverConfig};
+pub(crate) use epoll::Spawner;
 
 pub(crate) use lifecycle::Cqe;
 pub(crate) use setup::build_ring;
@@ -75,7 +98,7 @@ use io_uring::{cqueue, opcode, squeue, types, IoUring};
 use slab::Slab;
 
 use bufring::BufRing;
-use lifecycle::{Lifecycle, Multi};
+use lifecycle::{leak_ignored, Lifecycle, Multi};
 use op::OpCode;
 pub(crate) use op_counts::OpCounts;
 
@@ -135,7 +158,8 @@ pub struct DriverStats {
     pub pool_incremental: bool,
 }
 
-pub(crate) struct Driver {
+/// The io_uring backend.
+pub(crate) struct Uring {
     ring: ManuallyDrop<IoUring>,
     ops: Slab<Lifecycle>,
     /// User operations whose final CQE has not arrived.
@@ -179,9 +203,9 @@ enum ReadBufs {
 /// touched only as the kernel fills them).
 pub(crate) const DEFAULT_READ_BUFS: (u16, u32) = (128, 16 * 1024);
 
-impl Driver {
-    pub(crate) fn new(ring: IoUring, features: RingFeatures, eventfd: RawFd) -> Driver {
-        Driver {
+impl Uring {
+    pub(crate) fn new(ring: IoUring, features: RingFeatures, eventfd: RawFd) -> Uring {
+        Uring {
             ring: ManuallyDrop::new(ring),
             ops: Slab::with_capacity(64),
             in_flight: 0,
@@ -302,12 +326,8 @@ impl Driver {
 
     /// Starts an operation; returns its key. A push failure is recorded as
     /// the operation's completion, so the future reports it with its data.
-    pub(crate) fn submit(&mut self, sqe: squeue::Entry, multishot: bool) -> usize {
-        self.submit_capped(sqe, multishot, 0)
-    }
-
-    /// As [`Driver::submit`]; a multishot operation with a non-zero `cap` is
-    /// cancelled when `cap` of its CQEs wait unread (see [`Multi::cap`]).
+    /// A multishot operation with a non-zero `cap` is cancelled when `cap`
+    /// of its CQEs wait unread (see [`Multi::cap`]).
     pub(crate) fn submit_capped(
         &mut self,
         sqe: squeue::Entry,
@@ -537,6 +557,12 @@ impl Driver {
         std::mem::swap(&mut self.wakes, into);
     }
 
+    /// Tests: the list of wakers the loop wakes after the borrow.
+    #[cfg(test)]
+    pub(crate) fn wakes_mut(&mut self) -> &mut Vec<Waker> {
+        &mut self.wakes
+    }
+
     /// Polls a single-shot operation.
     pub(crate) fn poll_op(&mut self, key: usize, cx: &mut Context<'_>) -> Poll<Cqe> {
         let Some(entry) = self.ops.get_mut(key) else {
@@ -557,7 +583,7 @@ impl Driver {
                 *entry = Lifecycle::Waiting(cx.waker().clone());
                 Poll::Pending
             }
-            Lifecycle::Ignored(_) | Lifecycle::Multi(_) => Poll::Ready(Cqe {
+            Lifecycle::Ignored(_) | Lifecycle::Multi(_) | Lifecycle::Ready => Poll::Ready(Cqe {
                 result: -libc::EINVAL,
                 flags: 0,
                 buf_off: 0,
@@ -651,7 +677,7 @@ impl Driver {
                 *entry = Lifecycle::Ignored(data);
                 self.cancel(key);
             }
-            Lifecycle::Ignored(_) => {}
+            Lifecycle::Ignored(_) | Lifecycle::Ready => {}
         }
     }
 
@@ -739,15 +765,7 @@ impl Driver {
                      leaking their buffers and the ring rather than freeing memory the kernel may write"
                 );
                 self.leaked = true;
-                for (_, entry) in self.ops.iter_mut() {
-                    if let Lifecycle::Ignored(_) = entry {
-                        if let Lifecycle::Ignored(data) =
-                            std::mem::replace(entry, Lifecycle::Submitted)
-                        {
-                            std::mem::forget(data);
-                        }
-                    }
-                }
+                leak_ignored(&mut self.ops);
                 break;
             }
             let ts = types::Timespec::from(Duration::from_millis(100));
@@ -812,13 +830,13 @@ fn dispatch(
                 wakes.push(w);
             }
         }
-        Lifecycle::Completed(_) => {
+        Lifecycle::Completed(_) | Lifecycle::Ready => {
             tracing::warn!(key, "a second completion for a single-shot operation");
         }
     }
 }
 
-impl Drop for Driver {
+impl Drop for Uring {
     fn drop(&mut self) {
         self.shutdown();
         // Every SQE went to the kernel and completed (or was given up on):

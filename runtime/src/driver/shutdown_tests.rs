@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use super::op::read::Read;
 use super::op::Op;
 use crate::pipe::pipe;
-use crate::Runtime;
+use crate::{Backend, Runtime};
 
 const LEN: usize = 64 * 1024;
 
@@ -23,22 +23,26 @@ fn an_op_dropped_after_shutdown_gave_up_is_never_freed_under_the_kernel() {
     // on this thread, with no io_uring_enter, as it would for a read an
     // io-wq worker finishes late (a hung FUSE file, say).
     let rt = Runtime::builder()
+        .backend(Backend::IoUring)
         .defer_taskrun(false)
         .shutdown_grace(Duration::from_millis(100))
         .build()
         .unwrap();
     // The kernel ignores the cancels (as it does for an operation blocked
     // where it cannot be interrupted).
-    rt.handle.driver.borrow_mut().ignore_cancels = true;
+    rt.handle.driver.borrow_mut().uring().ignore_cancels = true;
     let (r, w) = pipe().unwrap();
     let op = rt
         .block_on(async {
-            let mut op = Op::submit(Read {
-                fd: r.as_raw_fd(),
-                buf: vec![0u8; LEN],
-                offset: u64::MAX,
-                stash: None,
-            });
+            let mut op = Op::submit(
+                crate::context::driver(),
+                Read {
+                    fd: r.as_raw_fd(),
+                    buf: vec![0u8; LEN],
+                    offset: u64::MAX,
+                    stash: None,
+                },
+            );
             poll_fn(|cx| {
                 assert!(Pin::new(&mut op).poll(cx).is_pending());
                 Poll::Ready(())

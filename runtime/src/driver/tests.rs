@@ -9,13 +9,13 @@ use super::op::poll::PollAdd;
 use super::op::read::Read;
 use super::op::{MultiOp, Op};
 use crate::pipe::pipe;
-use crate::Runtime;
+use crate::{Backend, Runtime};
 
 #[test]
 fn nop_completes_and_entry_is_freed() {
     let rt = Runtime::new().unwrap();
     rt.block_on(async {
-        let done = Op::submit(Nop).await;
+        let done = Op::submit(crate::context::driver(), Nop).await;
         assert_eq!(done.result.unwrap(), 0);
     })
     .unwrap();
@@ -25,9 +25,16 @@ fn nop_completes_and_entry_is_freed() {
 #[test]
 fn full_sq_is_flushed_and_cq_overflow_is_drained() {
     // 8 SQ entries, 8 CQ entries: 64 ops pushed in one go overflow both.
-    let rt = Runtime::builder().entries(8).cq_entries(8).build().unwrap();
+    let rt = Runtime::builder()
+        .backend(Backend::IoUring)
+        .entries(8)
+        .cq_entries(8)
+        .build()
+        .unwrap();
     rt.block_on(async {
-        let ops: Vec<_> = (0..64).map(|_| Op::submit(Nop)).collect();
+        let ops: Vec<_> = (0..64)
+            .map(|_| Op::submit(crate::context::driver(), Nop))
+            .collect();
         let mut ok = 0;
         for op in ops {
             ok += usize::from(op.await.result.is_ok());
@@ -47,12 +54,15 @@ fn dropped_read_is_cancelled_and_drained() {
     let rt = Runtime::new().unwrap();
     let (r, _w) = pipe().unwrap();
     rt.block_on(async {
-        let op = Op::submit(Read {
-            fd: r.as_raw_fd(),
-            buf: vec![0u8; 4096],
-            offset: u64::MAX,
-            stash: None,
-        });
+        let op = Op::submit(
+            crate::context::driver(),
+            Read {
+                fd: r.as_raw_fd(),
+                buf: vec![0u8; 4096],
+                offset: u64::MAX,
+                stash: None,
+            },
+        );
         // Let it reach the kernel, then drop it while it waits for data.
         let mut op = Some(op);
         poll_fn(|cx| {
@@ -82,11 +92,15 @@ fn multishot_poll_keeps_its_entry_across_completions() {
     let rt = Runtime::new().unwrap();
     rt.block_on(async {
         let (r, w) = pipe().unwrap();
-        let mut op = MultiOp::submit(PollAdd {
-            fd: r.as_raw_fd(),
-            events: libc::POLLIN as u32,
-            multi: true,
-        })
+        let mut op = MultiOp::submit(
+            crate::context::driver(),
+            PollAdd {
+                fd: r.as_raw_fd(),
+                events: libc::POLLIN as u32,
+                multi: true,
+            },
+            0,
+        )
         .unwrap();
         let mut seen = 0;
         for round in 0..3u8 {
@@ -112,7 +126,7 @@ fn multishot_poll_keeps_its_entry_across_completions() {
 
 #[test]
 fn ops_outside_a_loop_fail_with_a_clear_error() {
-    let op = Op::submit(Nop);
+    let op = Op::submit(crate::context::driver(), Nop);
     let rt = Runtime::new().unwrap();
     let done = rt.block_on(op).unwrap();
     let err = done.result.unwrap_err();
@@ -121,14 +135,21 @@ fn ops_outside_a_loop_fail_with_a_clear_error() {
 
 #[test]
 fn setup_flags_are_probed() {
-    let rt = Runtime::new().unwrap();
+    let rt = Runtime::builder()
+        .backend(Backend::IoUring)
+        .build()
+        .unwrap();
     let f = rt.ring_features();
     // DEFER_TASKRUN implies SINGLE_ISSUER; whatever the kernel gave, the
     // ring works (the other tests run on it).
     if f.defer_taskrun {
         assert!(f.single_issuer);
     }
-    let plain = Runtime::builder().defer_taskrun(false).build().unwrap();
+    let plain = Runtime::builder()
+        .backend(Backend::IoUring)
+        .defer_taskrun(false)
+        .build()
+        .unwrap();
     assert!(!plain.ring_features().defer_taskrun);
 }
 
@@ -244,7 +265,7 @@ fn park_does_not_sleep_while_wakers_wait() {
         let h = crate::context::current().unwrap();
         // As if a flush had reaped a completion while a task ran.
         let probe = std::sync::Arc::new(DriverFreeWaker::default());
-        h.driver.borrow_mut().wakes.push(probe.clone().into());
+        h.driver.borrow_mut().wakes_mut().push(probe.clone().into());
         let started = Instant::now();
         h.turn(true).unwrap();
         assert_eq!(probe.wakes.load(SeqCst), 1);

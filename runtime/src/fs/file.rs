@@ -7,6 +7,7 @@ use std::path::Path;
 use super::{Metadata, OpenOptions};
 use crate::blocking::try_spawn_blocking;
 use crate::buf::{self, IoBuf, IoBufMut};
+use crate::context;
 use crate::driver::op::fsync::Fsync;
 use crate::driver::op::read::Read;
 use crate::driver::op::statx::Statx;
@@ -83,12 +84,15 @@ impl File {
     /// call at the same offset. The buffer is freed once the kernel lets go
     /// of it.
     pub async fn read_at<B: IoBufMut>(&self, buf: B, pos: u64) -> (io::Result<usize>, B) {
-        let done = Op::submit(Read {
-            fd: self.fd.as_raw_fd(),
-            buf,
-            offset: pos,
-            stash: None,
-        })
+        let done = Op::submit(
+            context::driver(),
+            Read {
+                fd: self.fd.as_raw_fd(),
+                buf,
+                offset: pos,
+                stash: None,
+            },
+        )
         .await;
         let mut buf = done.data.buf;
         // SAFETY: the result is the read's into `buf`.
@@ -129,11 +133,14 @@ impl File {
     /// Writes the initialised bytes of `buf` at offset `pos`; returns how
     /// many were written.
     pub async fn write_at<B: IoBuf>(&self, buf: B, pos: u64) -> (io::Result<usize>, B) {
-        let done = Op::submit(Write {
-            fd: self.fd.as_raw_fd(),
-            buf,
-            offset: pos,
-        })
+        let done = Op::submit(
+            context::driver(),
+            Write {
+                fd: self.fd.as_raw_fd(),
+                buf,
+                offset: pos,
+            },
+        )
         .await;
         (done.result.map(|n| n as usize), done.data.buf)
     }
@@ -172,12 +179,12 @@ impl File {
             fd: self.fd.as_raw_fd(),
             datasync,
         };
-        Op::submit(op).await.result.map(drop)
+        Op::submit(context::driver(), op).await.result.map(drop)
     }
 
     /// The file's metadata (`statx` on the ring).
     pub async fn metadata(&self) -> io::Result<Metadata> {
-        let done = Op::submit(Statx::fd(self.fd.as_raw_fd())).await;
+        let done = Op::submit(context::driver(), Statx::fd(self.fd.as_raw_fd())).await;
         done.result?;
         Ok(Metadata::new(*done.data.out))
     }

@@ -31,6 +31,7 @@ use std::io;
 use std::path::Path;
 
 use crate::buf::IoBuf;
+use crate::context;
 use crate::driver::op::mkdirat::MkDirAt;
 use crate::driver::op::renameat::RenameAt;
 use crate::driver::op::statx::Statx;
@@ -76,7 +77,7 @@ pub async fn remove_file<P: AsRef<Path>>(path: P) -> io::Result<()> {
         path: cstr(path.as_ref())?,
         dir: false,
     };
-    Op::submit(op).await.result.map(drop)
+    Op::submit(context::driver(), op).await.result.map(drop)
 }
 
 /// Removes the empty directory at `path`.
@@ -85,7 +86,7 @@ pub async fn remove_dir<P: AsRef<Path>>(path: P) -> io::Result<()> {
         path: cstr(path.as_ref())?,
         dir: true,
     };
-    Op::submit(op).await.result.map(drop)
+    Op::submit(context::driver(), op).await.result.map(drop)
 }
 
 /// Renames `from` to `to`, replacing `to` if it exists.
@@ -94,7 +95,7 @@ pub async fn rename<P: AsRef<Path>, Q: AsRef<Path>>(from: P, to: Q) -> io::Resul
         from: cstr(from.as_ref())?,
         to: cstr(to.as_ref())?,
     };
-    Op::submit(op).await.result.map(drop)
+    Op::submit(context::driver(), op).await.result.map(drop)
 }
 
 /// Creates the directory `path` (its parent must exist).
@@ -103,7 +104,7 @@ pub async fn create_dir<P: AsRef<Path>>(path: P) -> io::Result<()> {
         path: cstr(path.as_ref())?,
         mode: 0o777,
     };
-    Op::submit(op).await.result.map(drop)
+    Op::submit(context::driver(), op).await.result.map(drop)
 }
 
 /// Metadata of `path`, following symbolic links.
@@ -117,7 +118,7 @@ pub async fn symlink_metadata<P: AsRef<Path>>(path: P) -> io::Result<Metadata> {
 }
 
 async fn stat(path: &Path, nofollow: bool) -> io::Result<Metadata> {
-    let done = Op::submit(Statx::path(cstr(path)?, nofollow)).await;
+    let done = Op::submit(context::driver(), Statx::path(cstr(path)?, nofollow)).await;
     done.result?;
     Ok(Metadata::new(*done.data.out))
 }

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use super::path::cstr;
 use super::File;
+use crate::context;
 use crate::driver::op::openat::OpenAt;
 use crate::driver::op::Op;
 
@@ -148,7 +149,7 @@ impl OpenOptions {
             flags: self.flags()?,
             mode: self.mode,
         };
-        let fd = Op::submit(op).await.result?;
+        let fd = Op::submit(context::driver(), op).await.result?;
         Ok(File::from_raw(fd as i32))
     }
 }

@@ -101,7 +101,7 @@ impl Acceptor {
                 res => return res,
             }
         }
-        let done = Op::submit(Accept { fd, multi: false }).await;
+        let done = Op::submit(context::driver(), Accept { fd, multi: false }).await;
         done.result.map(|n| n as RawFd)
     }
 
@@ -112,7 +112,11 @@ impl Acceptor {
             for _ in 0..2 {
                 let op = match armed.as_mut() {
                     Some(op) => op,
-                    None => armed.insert(MultiOp::submit(Accept { fd, multi: true })?),
+                    None => armed.insert(MultiOp::submit(
+                        context::driver(),
+                        Accept { fd, multi: true },
+                        0,
+                    )?),
                 };
                 match op.poll_next(cx) {
                     Poll::Ready(Some(cqe)) => {

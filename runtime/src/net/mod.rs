@@ -31,7 +31,6 @@
 mod acceptor;
 mod addr;
 mod backlog;
-pub(crate) mod sockaddr;
 mod socket;
 pub mod tcp;
 mod udp;

@@ -16,16 +16,17 @@ use crate::driver::bufring::BufRing;
 use crate::driver::op::connect::Connect;
 use crate::driver::op::poll::PollAdd;
 use crate::driver::op::recv::{Recv, RecvMulti, RecvSelect};
+use crate::driver::op::recv_bytes::RecvBytes;
 use crate::driver::op::recvmsg::RecvMsg;
 use crate::driver::op::send::Send;
 use crate::driver::op::sendmsg::SendMsg;
 use crate::driver::op::shutdown::Shutdown;
 use crate::driver::op::writev::Writev;
 use crate::driver::op::{MultiOp, Op};
-use crate::driver::Cqe;
+use crate::driver::{Backend, Cqe};
 use crate::error::no_runtime;
 use crate::fd::RingFd;
-use crate::net::sockaddr::SockAddr;
+use crate::sockaddr::SockAddr;
 use crate::stash::{DatagramStash, StreamStash};
 
 /// The most `read_buf` receives at once when the provided-buffer pool is
@@ -229,10 +230,14 @@ impl Socket {
 
     /// Connects on the ring.
     pub(crate) async fn connect(&self, addr: SockAddr) -> io::Result<()> {
-        Op::submit(Connect {
-            fd: self.raw(),
-            addr: Box::new(addr),
-        })
+        Op::submit(
+            context::driver(),
+            Connect {
+                fd: self.raw(),
+                addr: Box::new(addr),
+                started: false,
+            },
+        )
         .await
         .result
         .map(drop)
@@ -275,13 +280,16 @@ impl Socket {
             // The receive below holds the turn; its completion ends it.
             turn.hand_over();
         }
-        let done = Op::submit(Recv {
-            fd: self.raw(),
-            buf,
-            stash,
-        })
+        let done = Op::submit(
+            context::driver(),
+            Recv {
+                fd: self.raw(),
+                buf,
+                stash: stash.clone().map(|s| s as _),
+            },
+        )
         .await;
-        let Recv { mut buf, stash, .. } = done.data;
+        let mut buf = done.data.buf;
         if let Some(s) = stash {
             s.finish();
         }
@@ -367,11 +375,14 @@ impl Socket {
                 }
                 turn.hand_over();
             }
-            let done = Op::submit(RecvSelect {
-                fd: self.raw(),
-                bufs,
-                stash,
-            })
+            let done = Op::submit(
+                context::driver(),
+                RecvSelect {
+                    fd: self.raw(),
+                    bufs,
+                    stash: stash.clone().map(|s| s as _),
+                },
+            )
             .await;
             let op = done.data;
             let cqe = Cqe {
@@ -383,7 +394,7 @@ impl Socket {
                 dst.extend_from_slice(bytes);
                 bytes.len()
             });
-            if let Some(s) = &op.stash {
+            if let Some(s) = &stash {
                 s.finish();
             }
             let empty = matches!(&done.result, Err(e) if e.raw_os_error() == Some(libc::ENOBUFS));
@@ -428,14 +439,20 @@ impl Socket {
             }
             None => None,
         };
+        if self.on_epoll() {
+            return self.recv_bytes(dst).await;
+        }
         loop {
             match self.recv_now(dst) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    let ready = Op::submit(PollAdd {
-                        fd: self.raw(),
-                        events: libc::POLLIN as u32,
-                        multi: false,
-                    })
+                    let ready = Op::submit(
+                        context::driver(),
+                        PollAdd {
+                            fd: self.raw(),
+                            events: libc::POLLIN as u32,
+                            multi: false,
+                        },
+                    )
                     .await;
                     ready.result?;
                 }
@@ -443,6 +460,34 @@ impl Socket {
                 res => return res,
             }
         }
+    }
+
+    /// Whether this loop runs on the epoll backend.
+    fn on_epoll(&self) -> bool {
+        context::driver().is_some_and(|d| d.borrow().backend() == Backend::Epoll)
+    }
+
+    /// `read_buf_direct` on epoll: one receive operation into `dst`'s spare
+    /// room, made when the socket is ready (a socket known to be drained
+    /// waits for its readiness event without a call), holding no buffer of
+    /// its own while it waits. Its caller holds the stash's turn; a dropped
+    /// receive on epoll has received nothing (see the driver's epoll docs).
+    async fn recv_bytes(&self, dst: &mut BytesMut) -> io::Result<usize> {
+        let op = RecvBytes {
+            fd: self.raw(),
+            buf: dst.split_off(dst.len()),
+            want: READ_BUF_CHUNK,
+        };
+        let done = Op::submit(context::driver(), op).await;
+        let mut got = done.data.buf;
+        let res = done.result.map(|n| n as usize);
+        if let Ok(n) = res {
+            // SAFETY: the receive wrote `n` (<= want, reserved) bytes at
+            // the start of `got`'s spare room.
+            unsafe { got.set_len(got.len() + n) };
+        }
+        dst.unsplit(got);
+        res
     }
 
     /// One non-blocking receive into `dst`'s spare capacity, of at most
@@ -573,7 +618,7 @@ impl Socket {
                             fd: self.raw(),
                             bufs: bufs.clone(),
                         };
-                        match MultiOp::submit_capped(op, MULTI_RECV_CAP) {
+                        match MultiOp::submit(context::driver(), op, MULTI_RECV_CAP) {
                             Ok(op) => armed.insert(op),
                             Err(e) => return Poll::Ready(Err(e)),
                         }
@@ -636,10 +681,13 @@ impl Socket {
 
     /// Sends the initialised bytes of `buf`.
     pub(crate) async fn send<B: IoBuf>(&self, buf: B) -> (io::Result<usize>, B) {
-        let done = Op::submit(Send {
-            fd: self.raw(),
-            buf,
-        })
+        let done = Op::submit(
+            context::driver(),
+            Send {
+                fd: self.raw(),
+                buf,
+            },
+        )
         .await;
         (done.result.map(|n| n as usize), done.data.buf)
     }
@@ -665,13 +713,13 @@ impl Socket {
 
     /// Writes the buffers in order, in one gathered write.
     pub(crate) async fn writev<B: IoBuf>(&self, bufs: Vec<B>) -> (io::Result<usize>, Vec<B>) {
-        let done = Op::submit(Writev::new(self.raw(), bufs)).await;
+        let done = Op::submit(context::driver(), Writev::new(self.raw(), bufs)).await;
         (done.result.map(|n| n as usize), done.data.bufs)
     }
 
     /// Sends `buf` as one datagram to `addr`.
     pub(crate) async fn send_to<B: IoBuf>(&self, buf: B, addr: SockAddr) -> (io::Result<usize>, B) {
-        let done = Op::submit(SendMsg::new(self.raw(), buf, addr)).await;
+        let done = Op::submit(context::driver(), SendMsg::new(self.raw(), buf, addr)).await;
         (done.result.map(|n| n as usize), done.data.buf)
     }
 
@@ -693,9 +741,10 @@ impl Socket {
             // The receive below holds the turn; its completion ends it.
             turn.hand_over();
         }
-        let done = Op::submit(RecvMsg::new(self.raw(), buf, stash)).await;
+        let keep = stash.clone().map(|s| s as _);
+        let done = Op::submit(context::driver(), RecvMsg::new(self.raw(), buf, keep)).await;
         let from = done.data.source();
-        let RecvMsg { mut buf, stash, .. } = done.data;
+        let mut buf = done.data.buf;
         if let Some(s) = stash {
             s.finish();
         }
@@ -711,10 +760,13 @@ impl Socket {
             std::net::Shutdown::Write => libc::SHUT_WR,
             std::net::Shutdown::Both => libc::SHUT_RDWR,
         };
-        Op::submit(Shutdown {
-            fd: self.raw(),
-            how,
-        })
+        Op::submit(
+            context::driver(),
+            Shutdown {
+                fd: self.raw(),
+                how,
+            },
+        )
         .await
         .result
         .map(drop)

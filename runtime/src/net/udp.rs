@@ -6,8 +6,8 @@ use std::os::fd::{AsRawFd, IntoRawFd, RawFd};
 
 use crate::buf::{IoBuf, IoBufMut};
 use crate::net::addr::{each_addr, resolve, ToSocketAddrs};
-use crate::net::sockaddr::SockAddr;
 use crate::net::socket::Socket;
+use crate::sockaddr::SockAddr;
 
 /// A UDP socket, the transport of asyncio's `create_datagram_endpoint`.
 ///

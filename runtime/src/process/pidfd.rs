@@ -3,6 +3,7 @@
 use std::io;
 use std::os::fd::AsRawFd;
 
+use crate::context;
 use crate::driver::op::poll::PollAdd;
 use crate::driver::op::Op;
 use crate::fd::RingFd;
@@ -34,6 +35,6 @@ impl PidFd {
             events: libc::POLLIN as u32,
             multi: false,
         };
-        Op::submit(op).await.result.map(drop)
+        Op::submit(context::driver(), op).await.result.map(drop)
     }
 }

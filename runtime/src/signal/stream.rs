@@ -8,6 +8,7 @@ use std::task::{Context, Poll};
 
 use super::hub::Hub;
 use super::SignalKind;
+use crate::context;
 use crate::driver::op::poll::PollAdd;
 use crate::driver::op::Op;
 
@@ -72,11 +73,14 @@ impl Signal {
                     continue;
                 }
                 self.hub.watching.set(true);
-                self.watch = Some(Op::submit(PollAdd {
-                    fd: self.hub.fd.as_raw_fd(),
-                    events: libc::POLLIN as u32,
-                    multi: false,
-                }));
+                self.watch = Some(Op::submit(
+                    context::driver(),
+                    PollAdd {
+                        fd: self.hub.fd.as_raw_fd(),
+                        events: libc::POLLIN as u32,
+                        multi: false,
+                    },
+                ));
             }
             let Some(op) = self.watch.as_mut() else {
                 continue;

@@ -6,7 +6,7 @@ use std::task::Waker;
 
 use super::Stash;
 use crate::buf::{self, IoBufMut};
-use crate::driver::Cqe;
+use crate::driver::op::KeepBytes;
 
 /// The stash of a stream socket, a pipe or a child's stdout/stderr.
 pub(crate) type StreamStash = Stash<VecDeque<u8>>;
@@ -16,24 +16,6 @@ impl Stash<VecDeque<u8>> {
     /// did not fit the read's buffer).
     pub(crate) fn push(&self, bytes: &[u8]) {
         self.with(|kept| kept.extend(bytes));
-    }
-
-    /// The completion `cqe` of a dropped read into `buf`: keeps the bytes
-    /// it got and ends the read's turn (inside the driver: the wakers go to
-    /// `wakes`).
-    pub(crate) fn keep_completed<B: IoBufMut>(
-        &self,
-        buf: &mut B,
-        cqe: &Cqe,
-        wakes: &mut Vec<Waker>,
-    ) {
-        if let Ok(n) = usize::try_from(cqe.result) {
-            // SAFETY: a read's result counts the bytes the kernel wrote at
-            // the start of its buffer.
-            let got = unsafe { buf::written(buf, n) };
-            self.push(got);
-        }
-        self.finish_later(wakes);
     }
 
     /// Appends every kept byte to `dst`; `None` when there are none.
@@ -62,5 +44,16 @@ impl Stash<VecDeque<u8>> {
             kept.drain(..n);
             Some(n)
         })
+    }
+}
+
+/// A dropped read's completion: keeps the bytes it got and ends the read's
+/// turn (inside the driver: the wakers go to `wakes`).
+impl KeepBytes for Stash<VecDeque<u8>> {
+    fn keep(&self, got: Option<&[u8]>, wakes: &mut Vec<Waker>) {
+        if let Some(bytes) = got {
+            self.push(bytes);
+        }
+        self.finish_later(wakes);
     }
 }

@@ -13,9 +13,9 @@ use super::{DatagramStash, StreamStash};
 use crate::buf::{IoBuf, IoBufMut};
 use crate::driver::op::read::Read;
 use crate::driver::op::recv::Recv;
-use crate::driver::op::OpCode;
+use crate::driver::op::{KeepDatagram, OpCode};
 use crate::driver::Cqe;
-use crate::net::sockaddr::SockAddr;
+use crate::sockaddr::SockAddr;
 
 /// A waker that counts its wakes.
 #[derive(Default)]
@@ -176,7 +176,9 @@ fn kept_datagrams_come_back_whole_in_order_with_their_senders() {
         let mut buf = bytes::BytesMut::with_capacity(16);
         let cqe = fake_completion(&mut buf, payload);
         let mut wakes = Vec::new();
-        stash.keep_completed(&mut buf, &cqe, from.clone(), &mut wakes);
+        // SAFETY: the fake kernel wrote `cqe.result` bytes from the start.
+        let got = unsafe { crate::buf::written(&mut buf, cqe.result as usize) };
+        stash.keep(Some((got, from.clone())), &mut wakes);
     }
     let mut buf = Vec::with_capacity(16);
     let (n, from) = stash.take_into(&mut buf).unwrap();

@@ -10,10 +10,13 @@
 //!   into an owned buffer), `ringio-read_buf` (`read_buf`: a multishot
 //!   receive into the loop's provided-buffer pool), `tokio` (current_thread
 //!   runtime), `raw-uring` (a loop written directly on the io-uring crate:
-//!   the floor), and with the `peers` feature `monoio` and `compio`.
+//!   the floor), `ringio-epoll` (`read` on the epoll backend, as where
+//!   io_uring is refused), and with the `peers` feature `monoio` and
+//!   `compio`.
 //! - `--mode line`: each line is written back, as an application would
 //!   with its runtime's buffered streams. Peers: `ringio` (`readline`,
-//!   `write`, `drain`), `tokio` (`BufReader::read_until` + `write_all`).
+//!   `write`, `drain`), `ringio-epoll` (the same on the epoll backend),
+//!   `tokio` (`BufReader::read_until` + `write_all`).
 //! - `--mode http`: hyper's HTTP/1 hello server, keep-alive. Peers:
 //!   `ringio` (through `ringio::compat`), `tokio` (current_thread).
 //!
@@ -62,9 +65,11 @@ fn run() -> Result<(), String> {
     }
     sys::raise_nofile();
     let res = match (peer.as_str(), mode.as_str()) {
-        ("ringio-read", "echo") => ringio_peer::echo(false),
-        ("ringio-read_buf", "echo") => ringio_peer::echo(true),
-        ("ringio", "line") => ringio_peer::line(),
+        ("ringio-read", "echo") => ringio_peer::echo(false, None),
+        ("ringio-read_buf", "echo") => ringio_peer::echo(true, None),
+        ("ringio-epoll", "echo") => ringio_peer::echo(false, Some(ringio::Backend::Epoll)),
+        ("ringio", "line") => ringio_peer::line(None),
+        ("ringio-epoll", "line") => ringio_peer::line(Some(ringio::Backend::Epoll)),
         ("tokio", "echo") => tokio_peer::echo(),
         ("tokio", "line") => tokio_peer::line(),
         ("raw-uring", "echo") => raw_uring::echo(),

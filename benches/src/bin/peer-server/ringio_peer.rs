@@ -1,19 +1,24 @@
 //! ringio's servers: echo with `read` or `read_buf`, and line echo with
-//! the streams layer.
+//! the streams layer, on io_uring or (the `ringio-epoll` peers) on epoll.
 
 use std::io;
 
 use ringio::buf::IoBuf;
 use ringio::net::{TcpListener, TcpStream};
 use ringio::streams::{start_server_with, ServerOptions, StreamReader, StreamWriter};
+use ringio::Backend;
 use ringio_benches::sys;
 
 use crate::{announce, BUF};
 
-/// ringio's runtime; `RINGIO_PEER_READ_BUFFERS=COUNT,SIZE` in the
-/// environment shapes its provided-buffer pool (for experiments).
-fn runtime() -> io::Result<ringio::Runtime> {
+/// A loop on `backend` (`None`: the default, io_uring here);
+/// `RINGIO_PEER_READ_BUFFERS=COUNT,SIZE` in the environment shapes its
+/// provided-buffer pool (for experiments).
+fn runtime(backend: Option<Backend>) -> io::Result<ringio::Runtime> {
     let mut b = ringio::Runtime::builder();
+    if let Some(backend) = backend {
+        b = b.backend(backend);
+    }
     if let Ok(v) = std::env::var("RINGIO_PEER_READ_BUFFERS") {
         let bad = || {
             io::Error::other(format!(
@@ -27,12 +32,13 @@ fn runtime() -> io::Result<ringio::Runtime> {
 }
 
 /// Echo: `pooled` reads with `read_buf` (multishot receive into the
-/// provided-buffer pool), otherwise with `read` into an owned buffer.
-pub fn echo(pooled: bool) -> io::Result<()> {
+/// provided-buffer pool; on epoll, a receive on readiness), otherwise with
+/// `read` into an owned buffer.
+pub fn echo(pooled: bool, backend: Option<Backend>) -> io::Result<()> {
     let std_listener = sys::listen_local()?;
     announce(std_listener.local_addr()?.port())?;
     // Leaked: the server runs until killed, and the stats task needs it.
-    let rt: &'static ringio::Runtime = Box::leak(Box::new(runtime()?));
+    let rt: &'static ringio::Runtime = Box::leak(Box::new(runtime(backend)?));
     let rt_ref = rt;
     rt.block_on(async move {
         if std::env::var_os("RINGIO_PEER_STATS").is_some() {
@@ -88,8 +94,8 @@ async fn echo_read_buf(stream: TcpStream) {
 }
 
 /// Line echo with asyncio's shape: `readline`, `write`, `drain`.
-pub fn line() -> io::Result<()> {
-    let rt = runtime()?;
+pub fn line(backend: Option<Backend>) -> io::Result<()> {
+    let rt = runtime(backend)?;
     rt.block_on(async move {
         let opts = ServerOptions::new().backlog(sys::BACKLOG as u32);
         let server = start_server_with(echo_lines, "127.0.0.1:0", opts).await?;

@@ -51,6 +51,7 @@ const fn python(name: &'static str, arg: &'static str, lp: &'static str) -> Peer
 pub const ECHO_PEERS: &[Peer] = &[
     rust("ringio read", "ringio-read", true, false),
     rust("ringio read_buf", "ringio-read_buf", true, false),
+    rust("ringio epoll", "ringio-epoll", true, false),
     rust("tokio", "tokio", false, false),
     rust("monoio", "monoio", false, true),
     rust("compio", "compio", false, true),
@@ -62,6 +63,7 @@ pub const ECHO_PEERS: &[Peer] = &[
 /// Line-echo servers: each runtime's buffered line reading.
 pub const LINE_PEERS: &[Peer] = &[
     rust("ringio streams", "ringio", true, false),
+    rust("ringio streams epoll", "ringio-epoll", true, false),
     rust("tokio BufReader", "tokio", false, false),
     python("asyncio streams", "line", "asyncio"),
     python("uvloop streams", "line", "uvloop"),

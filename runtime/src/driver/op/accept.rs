@@ -5,7 +5,7 @@ use std::task::Waker;
 
 use io_uring::{opcode, squeue, types};
 
-use super::OpCode;
+use super::{syscall_result, Interest, OpCode, Readiness};
 use crate::driver::Cqe;
 
 /// Accepts connections on the listening socket `fd`. The accepted sockets
@@ -33,6 +33,20 @@ unsafe impl OpCode for Accept {
             .flags(libc::SOCK_CLOEXEC)
             .build()
         }
+    }
+
+    fn readiness(&self) -> Readiness {
+        Readiness::Fd(self.fd, Interest::Read)
+    }
+
+    /// `accept4(2)`; the accepted socket is non-blocking, as the readiness
+    /// backend needs it.
+    fn attempt(&mut self) -> i32 {
+        let flags = libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK;
+        // SAFETY: no address is asked for (null pointers).
+        let fd =
+            unsafe { libc::accept4(self.fd, std::ptr::null_mut(), std::ptr::null_mut(), flags) };
+        syscall_result(fd as isize)
     }
 
     /// A connection accepted for a future that is gone: close it, so the

@@ -4,7 +4,7 @@ use std::ffi::CString;
 
 use io_uring::{opcode, squeue, types};
 
-use super::OpCode;
+use super::{syscall_result, BlockingCall, OpCode, Readiness, SendPtr};
 
 /// Creates the directory `path` with `mode` (less the umask).
 pub(crate) struct MkDirAt {
@@ -18,5 +18,18 @@ unsafe impl OpCode for MkDirAt {
         opcode::MkDirAt::new(types::Fd(libc::AT_FDCWD), self.path.as_ptr())
             .mode(self.mode)
             .build()
+    }
+
+    fn readiness(&self) -> Readiness {
+        Readiness::Blocking
+    }
+
+    fn blocking(&mut self) -> BlockingCall {
+        let (path, mode) = (SendPtr(self.path.as_ptr().cast_mut()), self.mode);
+        BlockingCall::new(move || {
+            // SAFETY: `path` is the op's C string, alive until this returns.
+            let r = unsafe { libc::mkdirat(libc::AT_FDCWD, path.get(), mode) };
+            syscall_result(r as isize)
+        })
     }
 }

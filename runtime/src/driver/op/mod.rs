@@ -1,5 +1,15 @@
-//! Operations: one file per io_uring opcode behind the [`OpCode`] trait, and
+//! Operations: one file per operation behind the [`OpCode`] trait, and
 //! the futures that submit them ([`Op`], [`MultiOp`]).
+//!
+//! An operation says what to do, once per backend, beside each other in its
+//! file: as an SQE for io_uring ([`OpCode::sqe`]), and as a system call for
+//! the readiness backend ([`OpCode::readiness`] says how it waits,
+//! [`OpCode::attempt`] tries it without blocking, [`OpCode::blocking`] is
+//! the call the blocking pool runs for files and paths). The futures get
+//! the driver they run on from their caller ([`Op::submit`] takes a
+//! [`DriverRef`]): the driver knows nothing of the loop's context, and
+//! what a dropped read got goes to a [`KeepBytes`] / [`KeepDatagram`]
+//! its reader gave it (the reader's stash, above the driver).
 
 pub(crate) mod accept;
 pub(crate) mod connect;
@@ -10,6 +20,7 @@ pub(crate) mod openat;
 pub(crate) mod poll;
 pub(crate) mod read;
 pub(crate) mod recv;
+pub(crate) mod recv_bytes;
 pub(crate) mod recvmsg;
 pub(crate) mod renameat;
 pub(crate) mod send;
@@ -20,30 +31,166 @@ pub(crate) mod unlinkat;
 pub(crate) mod write;
 pub(crate) mod writev;
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::io;
+use std::os::fd::RawFd;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use io_uring::squeue;
 
-use super::Cqe;
-use crate::context;
+use super::{Cqe, Driver};
 use crate::error::no_runtime;
-use crate::handle::Handle;
+use crate::sockaddr::SockAddr;
 
-/// The data of one operation and how to turn it into an SQE.
+/// The driver an operation runs on, shared by the loop and its operations.
+pub(crate) type DriverRef = Rc<RefCell<Driver>>;
+
+/// What the readiness backend waits for before it tries an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Interest {
+    /// The fd is readable (or at end of stream, or failed).
+    Read,
+    /// The fd is writable (or failed).
+    Write,
+}
+
+/// How the readiness backend carries an operation out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Readiness {
+    /// [`OpCode::attempt`] on the (non-blocking) `fd`, tried again each time
+    /// `fd` becomes ready for the interest, until it is not `-EAGAIN`.
+    Fd(RawFd, Interest),
+    /// [`OpCode::attempt`] once, now: the call never waits.
+    Inline,
+    /// [`OpCode::blocking`] on the blocking pool: the call may block (a
+    /// file, a path) and readiness says nothing about it.
+    Blocking,
+}
+
+/// A system call that the blocking pool runs for an operation; returns its
+/// result as a completion would (a count or fd, or `-errno`).
+pub(crate) struct BlockingCall(Box<dyn FnOnce() -> i32 + Send>);
+
+impl BlockingCall {
+    /// A call that runs `f`.
+    pub(crate) fn new(f: impl FnOnce() -> i32 + Send + 'static) -> BlockingCall {
+        BlockingCall(Box::new(f))
+    }
+
+    /// Runs the call.
+    pub(crate) fn run(self) -> i32 {
+        (self.0)()
+    }
+}
+
+/// A pointer that a [`BlockingCall`] carries to the pool thread. Only
+/// sound under [`OpCode`]'s contract: it points into memory the
+/// operation owns, which the driver keeps alive until the call returned.
+#[derive(Clone, Copy)]
+pub(crate) struct SendPtr<T>(pub(crate) *mut T);
+
+// SAFETY: the pointee is not shared: only the pool thread touches it while
+// the call runs, and the operation that owns it is neither used nor freed
+// until the call's result is back on the loop (see `OpCode`).
+unsafe impl<T> Send for SendPtr<T> {}
+
+impl<T> SendPtr<T> {
+    /// The pointer (a method, so that a closure captures the whole
+    /// `SendPtr` and not its non-`Send` field).
+    pub(crate) fn get(self) -> *mut T {
+        self.0
+    }
+}
+
+/// The result of a libc call as a completion carries it: the value, or
+/// `-errno` when the call returned a negative value.
+pub(crate) fn syscall_result(ret: isize) -> i32 {
+    if ret < 0 {
+        -io::Error::last_os_error()
+            .raw_os_error()
+            .unwrap_or(libc::EIO)
+    } else {
+        i32::try_from(ret).unwrap_or(i32::MAX)
+    }
+}
+
+/// Where the bytes a dropped stream read got go (its reader's stash).
+pub(crate) trait KeepBytes {
+    /// Keeps `got` (when the read got bytes) for the next read and ends the
+    /// read's turn. Runs inside the driver: wakers go to `wakes`.
+    fn keep(&self, got: Option<&[u8]>, wakes: &mut Vec<Waker>);
+}
+
+/// Whether `result` is a count of bytes, more than none and fewer than
+/// `asked` (see [`OpCode::drained`]).
+pub(crate) fn short(result: i32, asked: usize) -> bool {
+    usize::try_from(result).is_ok_and(|n| n > 0 && n < asked)
+}
+
+/// Hands what the completion `cqe` of a dropped read into `buf` got to
+/// `keep` (see [`KeepBytes`]).
+pub(crate) fn keep_read<B: crate::buf::IoBufMut>(
+    keep: &dyn KeepBytes,
+    buf: &mut B,
+    cqe: &Cqe,
+    wakes: &mut Vec<Waker>,
+) {
+    let got = usize::try_from(cqe.result).ok().map(|n| {
+        // SAFETY: a read's result counts the bytes the kernel (or the
+        // readiness backend's call) wrote at the start of its buffer.
+        unsafe { crate::buf::written(buf, n) }
+    });
+    keep.keep(got, wakes);
+}
+
+/// Where the datagram a dropped receive got goes (its socket's stash).
+pub(crate) trait KeepDatagram {
+    /// Keeps `got` (a datagram and its sender, when the receive got one)
+    /// for the next receive and ends the receive's turn. Runs inside the
+    /// driver: wakers go to `wakes`.
+    fn keep(&self, got: Option<(&[u8], SockAddr)>, wakes: &mut Vec<Waker>);
+}
+
+/// The data of one operation and how each backend carries it out.
 ///
 /// # Safety
 ///
-/// The SQE returned by `sqe` may point only into memory that stays valid and
-/// at the same address while `self` is moved and until `self` is dropped:
-/// heap memory `self` owns (a `Vec`'s buffer, a `Box`), or `'static` memory.
-/// It must never point into `self`'s own inline fields.
+/// The SQE returned by `sqe`, and the pointers the [`BlockingCall`]
+/// returned by `blocking` uses, may point only into memory that stays valid
+/// and at the same address while `self` is moved and until `self` is
+/// dropped: heap memory `self` owns (a `Vec`'s buffer, a `Box`), or
+/// `'static` memory. They must never point into `self`'s own inline fields.
 pub(crate) unsafe trait OpCode: 'static {
-    /// Builds the SQE (without `user_data`, which the driver sets).
+    /// io_uring: builds the SQE (without `user_data`, which the driver sets).
     fn sqe(&mut self) -> squeue::Entry;
+
+    /// Readiness backend: how the operation is carried out.
+    fn readiness(&self) -> Readiness;
+
+    /// Readiness backend: one try of the call, which must not block when
+    /// [`readiness`](Self::readiness) names an fd (the driver made it
+    /// non-blocking); a count or fd, or `-errno` (`-EAGAIN`: not ready).
+    fn attempt(&mut self) -> i32 {
+        -libc::EINVAL
+    }
+
+    /// Readiness backend: whether `result` (of a try that did not say
+    /// `EAGAIN`) shows the fd drained for its interest, so that the next try
+    /// would say `EAGAIN`: a stream read or write that moved fewer bytes
+    /// than it asked to (as tokio assumes with epoll). The driver then
+    /// waits for the next readiness event instead of trying.
+    fn drained(&self, _result: i32) -> bool {
+        false
+    }
+
+    /// Readiness backend: the call the blocking pool runs, for operations
+    /// whose [`readiness`](Self::readiness) is [`Readiness::Blocking`].
+    fn blocking(&mut self) -> BlockingCall {
+        BlockingCall::new(|| -libc::EINVAL)
+    }
 
     /// Frees what a completion produced when nobody will read it (an
     /// accepted fd, a provided buffer), or keeps it for the next read (a
@@ -68,25 +215,25 @@ pub(crate) struct Completion<T> {
 /// A single-shot operation in flight; resolves to its [`Completion`].
 /// Dropping it before completion cancels the operation (see the driver docs).
 pub(crate) struct Op<T: OpCode> {
-    handle: Option<Rc<Handle>>,
+    driver: Option<DriverRef>,
     key: usize,
     data: Option<T>,
 }
 
 impl<T: OpCode> Op<T> {
-    /// Submits `data`'s SQE to the loop running on this thread. With no
-    /// loop, the future resolves at once to an error, with the data.
-    pub(crate) fn submit(mut data: T) -> Op<T> {
-        let Some(handle) = context::current() else {
+    /// Submits `data` to `driver`. With no driver (no loop runs), the
+    /// future resolves at once to an error, with the data.
+    pub(crate) fn submit(driver: Option<DriverRef>, mut data: T) -> Op<T> {
+        let Some(driver) = driver else {
             return Op {
-                handle: None,
+                driver: None,
                 key: usize::MAX,
                 data: Some(data),
             };
         };
-        let key = handle.driver.borrow_mut().submit(data.sqe(), false);
+        let key = driver.borrow_mut().submit(&mut data, false, 0);
         Op {
-            handle: Some(handle),
+            driver: Some(driver),
             key,
             data: Some(data),
         }
@@ -100,18 +247,20 @@ impl<T: OpCode> Future for Op<T> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Completion<T>> {
         let this = &mut *self;
-        let cqe = match &this.handle {
+        let Some(data) = this.data.as_mut() else {
+            panic!("a ringio operation future was polled after it completed");
+        };
+        let cqe = match &this.driver {
             None => None,
-            Some(h) => match h.driver.borrow_mut().poll_op(this.key, cx) {
+            Some(d) => match d.borrow_mut().poll_op(this.key, cx, data) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(c) => Some(c),
             },
         };
-        this.handle = None;
-        let data = this
-            .data
-            .take()
-            .expect("a ringio operation future was polled after it completed");
+        this.driver = None;
+        let Some(data) = this.data.take() else {
+            panic!("a ringio operation future was polled after it completed");
+        };
         Poll::Ready(match cqe {
             Some(c) => Completion {
                 result: c.into_result(),
@@ -131,17 +280,17 @@ impl<T: OpCode> Future for Op<T> {
 
 impl<T: OpCode> Drop for Op<T> {
     fn drop(&mut self) {
-        if let (Some(handle), Some(data)) = (self.handle.take(), self.data.take()) {
-            drop_in_driver(&handle, self.key, data);
+        if let (Some(driver), Some(data)) = (self.driver.take(), self.data.take()) {
+            drop_in_driver(&driver, self.key, data);
         }
     }
 }
 
 /// Hands the data of a dropped operation future to its entry, and wakes
 /// whom releasing its completions woke, after the driver's borrow.
-fn drop_in_driver<T: OpCode>(handle: &Handle, key: usize, data: T) {
+fn drop_in_driver<T: OpCode>(driver: &RefCell<Driver>, key: usize, data: T) {
     let mut wakes = Vec::new();
-    match handle.driver.try_borrow_mut() {
+    match driver.try_borrow_mut() {
         Ok(mut d) => d.drop_op(key, Box::new(data), &mut wakes),
         // Only reachable if a destructor runs inside the driver; the
         // kernel may still write the data, so leak it rather than free.
@@ -155,28 +304,25 @@ fn drop_in_driver<T: OpCode>(handle: &Handle, key: usize, data: T) {
 /// A multishot operation: yields a CQE per completion until the last.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) struct MultiOp<T: OpCode> {
-    handle: Option<Rc<Handle>>,
+    driver: Option<DriverRef>,
     key: usize,
     data: Option<T>,
 }
 
 #[cfg_attr(not(test), allow(dead_code))]
 impl<T: OpCode> MultiOp<T> {
-    /// Submits a multishot SQE; errors if no loop runs on this thread.
-    pub(crate) fn submit(data: T) -> io::Result<MultiOp<T>> {
-        MultiOp::submit_capped(data, 0)
-    }
-
-    /// As [`MultiOp::submit`]; the driver cancels the operation when `cap`
-    /// of its completions wait unread (0: never).
-    pub(crate) fn submit_capped(mut data: T, cap: usize) -> io::Result<MultiOp<T>> {
-        let handle = context::current().ok_or_else(no_runtime)?;
-        let key = handle
-            .driver
-            .borrow_mut()
-            .submit_capped(data.sqe(), true, cap);
+    /// Submits a multishot operation to `driver`; the driver cancels it
+    /// when `cap` of its completions wait unread (0: never). Errors when
+    /// there is no driver (no loop runs on this thread).
+    pub(crate) fn submit(
+        driver: Option<DriverRef>,
+        mut data: T,
+        cap: usize,
+    ) -> io::Result<MultiOp<T>> {
+        let driver = driver.ok_or_else(no_runtime)?;
+        let key = driver.borrow_mut().submit(&mut data, true, cap);
         Ok(MultiOp {
-            handle: Some(handle),
+            driver: Some(driver),
             key,
             data: Some(data),
         })
@@ -184,12 +330,12 @@ impl<T: OpCode> MultiOp<T> {
 
     /// The next completion, or `None` once the kernel ended the operation.
     pub(crate) fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Cqe>> {
-        let Some(h) = &self.handle else {
+        let (Some(d), Some(data)) = (&self.driver, self.data.as_mut()) else {
             return Poll::Ready(None);
         };
-        let res = h.driver.borrow_mut().poll_multi(self.key, cx);
+        let res = d.borrow_mut().poll_multi(self.key, cx, data);
         if let Poll::Ready(None) = res {
-            self.handle = None;
+            self.driver = None;
         }
         res
     }
@@ -197,14 +343,14 @@ impl<T: OpCode> MultiOp<T> {
     /// Asks the kernel to end the operation: completions it posts until
     /// then still come from [`MultiOp::poll_next`], then `None`.
     pub(crate) fn stop(&self) {
-        if let Some(h) = &self.handle {
-            h.driver.borrow_mut().stop_multi(self.key);
+        if let Some(d) = &self.driver {
+            d.borrow_mut().stop_multi(self.key);
         }
     }
 
     /// The next completion if one is already queued, without taking it.
     pub(crate) fn peek(&self) -> Option<Cqe> {
-        self.handle.as_ref()?.driver.borrow().peek_multi(self.key)
+        self.driver.as_ref()?.borrow().peek_multi(self.key)
     }
 
     /// The operation's data.
@@ -218,8 +364,8 @@ impl<T: OpCode> Unpin for MultiOp<T> {}
 
 impl<T: OpCode> Drop for MultiOp<T> {
     fn drop(&mut self) {
-        if let (Some(handle), Some(data)) = (self.handle.take(), self.data.take()) {
-            drop_in_driver(&handle, self.key, data);
+        if let (Some(driver), Some(data)) = (self.driver.take(), self.data.take()) {
+            drop_in_driver(&driver, self.key, data);
         }
     }
 }

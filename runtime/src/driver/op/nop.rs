@@ -2,7 +2,7 @@
 
 use io_uring::{opcode, squeue};
 
-use super::OpCode;
+use super::{OpCode, Readiness};
 
 /// A no-op.
 #[cfg_attr(not(test), allow(dead_code))]
@@ -12,5 +12,13 @@ pub(crate) struct Nop;
 unsafe impl OpCode for Nop {
     fn sqe(&mut self) -> squeue::Entry {
         opcode::Nop::new().build()
+    }
+
+    fn readiness(&self) -> Readiness {
+        Readiness::Inline
+    }
+
+    fn attempt(&mut self) -> i32 {
+        0
     }
 }

@@ -5,7 +5,7 @@ use std::task::Waker;
 
 use io_uring::{opcode, squeue, types};
 
-use super::OpCode;
+use super::{syscall_result, BlockingCall, OpCode, Readiness, SendPtr};
 use crate::driver::Cqe;
 
 /// Opens `path` (relative to the working directory) with `flags`/`mode`.
@@ -23,6 +23,21 @@ unsafe impl OpCode for OpenAt {
             .flags(self.flags | libc::O_CLOEXEC)
             .mode(self.mode)
             .build()
+    }
+
+    fn readiness(&self) -> Readiness {
+        Readiness::Blocking
+    }
+
+    fn blocking(&mut self) -> BlockingCall {
+        let path = SendPtr(self.path.as_ptr().cast_mut());
+        let (flags, mode) = (self.flags | libc::O_CLOEXEC, self.mode);
+        BlockingCall::new(move || {
+            // SAFETY: `path` is the op's C string, alive until this returns.
+            let fd =
+                unsafe { libc::openat(libc::AT_FDCWD, path.get(), flags, mode as libc::c_uint) };
+            syscall_result(fd as isize)
+        })
     }
 
     /// A file opened for a future that is gone: close it.

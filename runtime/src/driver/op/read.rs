@@ -1,5 +1,7 @@
 //! `IORING_OP_READ` into an owned buffer, with a stash for the bytes of a
 //! stream read whose future was dropped after the kernel had filled it.
+//! Readiness backend: `read(2)` on readiness for a stream, `pread(2)` on
+//! the blocking pool for a file.
 
 use std::os::fd::RawFd;
 use std::rc::Rc;
@@ -7,10 +9,11 @@ use std::task::Waker;
 
 use io_uring::{opcode, squeue, types};
 
-use super::OpCode;
+use super::{
+    keep_read, short, syscall_result, BlockingCall, Interest, KeepBytes, OpCode, Readiness, SendPtr,
+};
 use crate::buf::IoBufMut;
 use crate::driver::Cqe;
-use crate::stash::StreamStash;
 
 /// Reads into the spare part of `buf` (from `bytes_init()` for growable
 /// buffers is not assumed: it reads into `0..bytes_total()`).
@@ -22,10 +25,11 @@ pub(crate) struct Read<B> {
     /// For streams (pipes): where the bytes of a dropped-but-completed
     /// read go, so that the next read returns them (none are lost). The
     /// read holds the stash's turn; its completion ends it.
-    pub(crate) stash: Option<Rc<StreamStash>>,
+    pub(crate) stash: Option<Rc<dyn KeepBytes>>,
 }
 
-// SAFETY: the SQE points into `buf`'s memory, stable by IoBufMut's contract.
+// SAFETY: the SQE and the blocking call point into `buf`'s memory, stable
+// by IoBufMut's contract.
 unsafe impl<B: IoBufMut> OpCode for Read<B> {
     fn sqe(&mut self) -> squeue::Entry {
         let len = self.buf.bytes_total().min(u32::MAX as usize) as u32;
@@ -34,9 +38,44 @@ unsafe impl<B: IoBufMut> OpCode for Read<B> {
             .build()
     }
 
+    fn readiness(&self) -> Readiness {
+        if self.offset == u64::MAX {
+            Readiness::Fd(self.fd, Interest::Read)
+        } else {
+            Readiness::Blocking
+        }
+    }
+
+    fn attempt(&mut self) -> i32 {
+        let len = self.buf.bytes_total();
+        // SAFETY: the pointer and length describe `buf`'s writable memory.
+        let n = unsafe { libc::read(self.fd, self.buf.stable_mut_ptr().cast(), len) };
+        syscall_result(n)
+    }
+
+    /// A stream (pipe): a short read emptied it.
+    fn drained(&self, result: i32) -> bool {
+        short(result, self.buf.bytes_total())
+    }
+
+    fn blocking(&mut self) -> BlockingCall {
+        let (fd, len, ptr) = (
+            self.fd,
+            self.buf.bytes_total(),
+            SendPtr(self.buf.stable_mut_ptr()),
+        );
+        let offset = self.offset as libc::off_t;
+        BlockingCall::new(move || {
+            // SAFETY: `ptr` and `len` describe `buf`'s writable memory,
+            // which the driver keeps alive until this call returned.
+            let n = unsafe { libc::pread(fd, ptr.get().cast(), len, offset) };
+            syscall_result(n)
+        })
+    }
+
     fn release(&mut self, cqe: &Cqe, wakes: &mut Vec<Waker>) {
         if let Some(stash) = &self.stash {
-            stash.keep_completed(&mut self.buf, cqe, wakes);
+            keep_read(&**stash, &mut self.buf, cqe, wakes);
         }
     }
 }

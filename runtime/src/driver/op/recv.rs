@@ -1,5 +1,8 @@
 //! `IORING_OP_RECV` into an owned buffer, with a stash for the bytes of a
 //! receive whose future was dropped after the kernel had filled it.
+//! Readiness backend: `recv(2)` with `MSG_DONTWAIT` on readiness; the
+//! provided-buffer receives have no readiness form and answer as a kernel
+//! without them does (`ENOBUFS`, `EINVAL`), so their callers fall back.
 
 use std::os::fd::RawFd;
 use std::rc::Rc;
@@ -7,11 +10,10 @@ use std::task::Waker;
 
 use io_uring::{opcode, squeue, types};
 
-use super::OpCode;
+use super::{keep_read, short, syscall_result, Interest, KeepBytes, OpCode, Readiness};
 use crate::buf::IoBufMut;
 use crate::driver::bufring::{self, BufRing};
 use crate::driver::Cqe;
-use crate::stash::StreamStash;
 
 /// Receives into `0..bytes_total()` of `buf`.
 pub(crate) struct Recv<B> {
@@ -20,7 +22,7 @@ pub(crate) struct Recv<B> {
     /// For stream sockets: where the bytes of a dropped-but-completed
     /// receive go, so that the next read returns them (none are lost). The
     /// receive holds the stash's turn; its completion ends it.
-    pub(crate) stash: Option<Rc<StreamStash>>,
+    pub(crate) stash: Option<Rc<dyn KeepBytes>>,
 }
 
 // SAFETY: the SQE points into `buf`'s memory, stable by IoBufMut's contract.
@@ -30,9 +32,26 @@ unsafe impl<B: IoBufMut> OpCode for Recv<B> {
         opcode::Recv::new(types::Fd(self.fd), self.buf.stable_mut_ptr(), len).build()
     }
 
+    fn readiness(&self) -> Readiness {
+        Readiness::Fd(self.fd, Interest::Read)
+    }
+
+    fn attempt(&mut self) -> i32 {
+        let len = self.buf.bytes_total();
+        let ptr = self.buf.stable_mut_ptr();
+        // SAFETY: the pointer and length describe `buf`'s writable memory.
+        let n = unsafe { libc::recv(self.fd, ptr.cast(), len, libc::MSG_DONTWAIT) };
+        syscall_result(n)
+    }
+
+    /// A stream socket: a short receive emptied its queue.
+    fn drained(&self, result: i32) -> bool {
+        short(result, self.buf.bytes_total())
+    }
+
     fn release(&mut self, cqe: &Cqe, wakes: &mut Vec<Waker>) {
         if let Some(stash) = &self.stash {
-            stash.keep_completed(&mut self.buf, cqe, wakes);
+            keep_read(&**stash, &mut self.buf, cqe, wakes);
         }
     }
 }
@@ -47,7 +66,7 @@ pub(crate) struct RecvSelect {
     pub(crate) bufs: Rc<BufRing>,
     /// Where the bytes of a dropped-but-completed receive go (it holds
     /// the stash's turn, as [`Recv`] does).
-    pub(crate) stash: Option<Rc<StreamStash>>,
+    pub(crate) stash: Option<Rc<dyn KeepBytes>>,
 }
 
 impl RecvSelect {
@@ -68,16 +87,25 @@ unsafe impl OpCode for RecvSelect {
             .flags(squeue::Flags::BUFFER_SELECT)
     }
 
+    fn readiness(&self) -> Readiness {
+        Readiness::Inline
+    }
+
+    /// No pool without io_uring: answered as an empty pool is.
+    fn attempt(&mut self) -> i32 {
+        -libc::ENOBUFS
+    }
+
     fn release(&mut self, cqe: &Cqe, wakes: &mut Vec<Waker>) {
         let stash = self.stash.take();
         // Releases the buffer the completion names, if any.
-        self.take(cqe, |bytes| {
+        let kept = self.take(cqe, |bytes| {
             if let Some(s) = &stash {
-                s.push(bytes);
+                s.keep(Some(bytes), wakes);
             }
         });
-        if let Some(s) = &stash {
-            s.finish_later(wakes);
+        if let (None, Some(s)) = (kept, &stash) {
+            s.keep(None, wakes);
         }
     }
 }
@@ -105,6 +133,15 @@ impl RecvMulti {
 unsafe impl OpCode for RecvMulti {
     fn sqe(&mut self) -> squeue::Entry {
         opcode::RecvMulti::new(types::Fd(self.fd), bufring::GROUP).build()
+    }
+
+    fn readiness(&self) -> Readiness {
+        Readiness::Inline
+    }
+
+    /// No multishot without io_uring: answered as a kernel without it is.
+    fn attempt(&mut self) -> i32 {
+        -libc::EINVAL
     }
 
     fn release(&mut self, cqe: &Cqe, _wakes: &mut Vec<Waker>) {

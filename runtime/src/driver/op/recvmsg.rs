@@ -1,6 +1,7 @@
 //! `IORING_OP_RECVMSG` into one owned buffer, with the sender's address
 //! (datagram `recv` and `recv_from`), and a stash for the datagram of a
 //! receive whose future was dropped after the kernel had filled it.
+//! Readiness backend: `recvmsg(2)` with `MSG_DONTWAIT` on readiness.
 
 use std::os::fd::RawFd;
 use std::rc::Rc;
@@ -8,11 +9,10 @@ use std::task::Waker;
 
 use io_uring::{opcode, squeue, types};
 
-use super::OpCode;
+use super::{syscall_result, Interest, KeepDatagram, OpCode, Readiness};
 use crate::buf::IoBufMut;
 use crate::driver::Cqe;
-use crate::net::sockaddr::SockAddr;
-use crate::stash::DatagramStash;
+use crate::sockaddr::SockAddr;
 
 /// The message header and what it points at, boxed together.
 pub(crate) struct MsgIn {
@@ -29,11 +29,11 @@ pub(crate) struct RecvMsg<B> {
     /// Where the datagram of a dropped-but-completed receive goes, with its
     /// sender, so that the next receive returns it. The receive holds the
     /// stash's turn; its completion ends it.
-    pub(crate) stash: Option<Rc<DatagramStash>>,
+    pub(crate) stash: Option<Rc<dyn KeepDatagram>>,
 }
 
 impl<B: IoBufMut> RecvMsg<B> {
-    pub(crate) fn new(fd: RawFd, buf: B, stash: Option<Rc<DatagramStash>>) -> RecvMsg<B> {
+    pub(crate) fn new(fd: RawFd, buf: B, stash: Option<Rc<dyn KeepDatagram>>) -> RecvMsg<B> {
         RecvMsg {
             fd,
             buf,
@@ -56,12 +56,9 @@ impl<B: IoBufMut> RecvMsg<B> {
         a.set_len(self.hdr.msg.msg_namelen);
         a
     }
-}
 
-// SAFETY: the SQE points at the boxed header, which points at its own boxed
-// fields and at `buf`'s stable memory; none of it moves with the op.
-unsafe impl<B: IoBufMut> OpCode for RecvMsg<B> {
-    fn sqe(&mut self) -> squeue::Entry {
+    /// Points the boxed header at `buf` and the address storage.
+    fn header(&mut self) -> *mut libc::msghdr {
         let h = &mut *self.hdr;
         h.iov = libc::iovec {
             iov_base: self.buf.stable_mut_ptr() as *mut libc::c_void,
@@ -71,13 +68,38 @@ unsafe impl<B: IoBufMut> OpCode for RecvMsg<B> {
         h.msg.msg_namelen = SockAddr::capacity();
         h.msg.msg_iov = &mut h.iov;
         h.msg.msg_iovlen = 1;
-        opcode::RecvMsg::new(types::Fd(self.fd), &mut h.msg).build()
+        &mut h.msg
+    }
+}
+
+// SAFETY: the SQE points at the boxed header, which points at its own boxed
+// fields and at `buf`'s stable memory; none of it moves with the op.
+unsafe impl<B: IoBufMut> OpCode for RecvMsg<B> {
+    fn sqe(&mut self) -> squeue::Entry {
+        let msg = self.header();
+        opcode::RecvMsg::new(types::Fd(self.fd), msg).build()
+    }
+
+    fn readiness(&self) -> Readiness {
+        Readiness::Fd(self.fd, Interest::Read)
+    }
+
+    fn attempt(&mut self) -> i32 {
+        let msg = self.header();
+        // SAFETY: the header points at live boxed fields and `buf`'s memory.
+        let n = unsafe { libc::recvmsg(self.fd, msg, libc::MSG_DONTWAIT) };
+        syscall_result(n)
     }
 
     fn release(&mut self, cqe: &Cqe, wakes: &mut Vec<Waker>) {
-        if let Some(stash) = &self.stash {
+        if let Some(stash) = self.stash.take() {
             let from = self.source();
-            stash.keep_completed(&mut self.buf, cqe, from, wakes);
+            let got = usize::try_from(cqe.result).ok().map(|n| {
+                // SAFETY: a receive's result counts the bytes written at
+                // the start of its buffer.
+                (unsafe { crate::buf::written(&mut self.buf, n) }, from)
+            });
+            stash.keep(got, wakes);
         }
     }
 }
@@ -85,6 +107,7 @@ unsafe impl<B: IoBufMut> OpCode for RecvMsg<B> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stash::DatagramStash;
 
     /// The kernel's side of a receive that completed: the datagram written
     /// through the iovec and the sender through `msg_name`, the pointers the

@@ -4,7 +4,7 @@ use std::ffi::CString;
 
 use io_uring::{opcode, squeue, types};
 
-use super::OpCode;
+use super::{syscall_result, BlockingCall, OpCode, Readiness, SendPtr};
 
 /// Renames `from` to `to`, replacing `to` if it exists.
 pub(crate) struct RenameAt {
@@ -22,5 +22,19 @@ unsafe impl OpCode for RenameAt {
             self.to.as_ptr(),
         )
         .build()
+    }
+
+    fn readiness(&self) -> Readiness {
+        Readiness::Blocking
+    }
+
+    fn blocking(&mut self) -> BlockingCall {
+        let from = SendPtr(self.from.as_ptr().cast_mut());
+        let to = SendPtr(self.to.as_ptr().cast_mut());
+        BlockingCall::new(move || {
+            // SAFETY: both are the op's C strings, alive until this returns.
+            let r = unsafe { libc::renameat(libc::AT_FDCWD, from.get(), libc::AT_FDCWD, to.get()) };
+            syscall_result(r as isize)
+        })
     }
 }

@@ -5,9 +5,9 @@ use std::os::fd::RawFd;
 
 use io_uring::{opcode, squeue, types};
 
-use super::OpCode;
+use super::{syscall_result, Interest, OpCode, Readiness};
 use crate::buf::IoBuf;
-use crate::net::sockaddr::SockAddr;
+use crate::sockaddr::SockAddr;
 
 /// The message header and what it points at, boxed together so that the
 /// kernel's pointers stay valid while the op moves.
@@ -40,12 +40,9 @@ impl<B: IoBuf> SendMsg<B> {
             }),
         }
     }
-}
 
-// SAFETY: the SQE points at the boxed header, which points at its own boxed
-// fields and at `buf`'s stable memory; none of it moves with the op.
-unsafe impl<B: IoBuf> OpCode for SendMsg<B> {
-    fn sqe(&mut self) -> squeue::Entry {
+    /// Points the boxed header at `buf` and the address.
+    fn header(&mut self) -> *const libc::msghdr {
         let h = &mut *self.hdr;
         h.iov = libc::iovec {
             iov_base: self.buf.stable_ptr() as *mut libc::c_void,
@@ -55,8 +52,28 @@ unsafe impl<B: IoBuf> OpCode for SendMsg<B> {
         h.msg.msg_namelen = h.addr.len();
         h.msg.msg_iov = &mut h.iov;
         h.msg.msg_iovlen = 1;
-        opcode::SendMsg::new(types::Fd(self.fd), &h.msg)
+        &h.msg
+    }
+}
+
+// SAFETY: the SQE points at the boxed header, which points at its own boxed
+// fields and at `buf`'s stable memory; none of it moves with the op.
+unsafe impl<B: IoBuf> OpCode for SendMsg<B> {
+    fn sqe(&mut self) -> squeue::Entry {
+        let msg = self.header();
+        opcode::SendMsg::new(types::Fd(self.fd), msg)
             .flags(libc::MSG_NOSIGNAL as u32)
             .build()
+    }
+
+    fn readiness(&self) -> Readiness {
+        Readiness::Fd(self.fd, Interest::Write)
+    }
+
+    fn attempt(&mut self) -> i32 {
+        let msg = self.header();
+        let flags = libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT;
+        // SAFETY: the header points at live boxed fields and `buf`'s bytes.
+        syscall_result(unsafe { libc::sendmsg(self.fd, msg, flags) })
     }
 }

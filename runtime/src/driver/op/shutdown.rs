@@ -4,7 +4,7 @@ use std::os::fd::RawFd;
 
 use io_uring::{opcode, squeue, types};
 
-use super::OpCode;
+use super::{syscall_result, OpCode, Readiness};
 
 /// Shuts down the read side, write side or both (`libc::SHUT_*`) of `fd`.
 pub(crate) struct Shutdown {
@@ -16,5 +16,14 @@ pub(crate) struct Shutdown {
 unsafe impl OpCode for Shutdown {
     fn sqe(&mut self) -> squeue::Entry {
         opcode::Shutdown::new(types::Fd(self.fd), self.how).build()
+    }
+
+    fn readiness(&self) -> Readiness {
+        Readiness::Inline
+    }
+
+    fn attempt(&mut self) -> i32 {
+        // SAFETY: plain system call with integer arguments.
+        syscall_result(unsafe { libc::shutdown(self.fd, self.how) } as isize)
     }
 }

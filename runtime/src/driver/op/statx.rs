@@ -5,7 +5,7 @@ use std::os::fd::RawFd;
 
 use io_uring::{opcode, squeue, types};
 
-use super::OpCode;
+use super::{syscall_result, BlockingCall, OpCode, Readiness, SendPtr};
 
 /// Fills `out` with the metadata of `fd` (with an empty path and
 /// `AT_EMPTY_PATH`) or of `path` relative to the working directory.
@@ -53,5 +53,22 @@ unsafe impl OpCode for Statx {
             .flags(self.flags)
             .mask(libc::STATX_BASIC_STATS | libc::STATX_BTIME)
             .build()
+    }
+
+    fn readiness(&self) -> Readiness {
+        Readiness::Blocking
+    }
+
+    fn blocking(&mut self) -> BlockingCall {
+        let (fd, flags) = (self.fd, self.flags);
+        let path = SendPtr(self.path.as_ptr().cast_mut());
+        let out: SendPtr<libc::statx> = SendPtr(&mut *self.out);
+        BlockingCall::new(move || {
+            let mask = libc::STATX_BASIC_STATS | libc::STATX_BTIME;
+            // SAFETY: `path` is the op's C string and `out` its boxed statx,
+            // both alive until this returns.
+            let r = unsafe { libc::statx(fd, path.get(), flags, mask, out.get()) };
+            syscall_result(r as isize)
+        })
     }
 }

@@ -8,8 +8,8 @@ use super::TcpStream;
 use crate::net::acceptor::Acceptor;
 use crate::net::addr::{each_addr, ToSocketAddrs};
 use crate::net::backlog::default_backlog;
-use crate::net::sockaddr::SockAddr;
 use crate::net::socket::Socket;
+use crate::sockaddr::SockAddr;
 
 /// A TCP socket listening for connections, as the server side of asyncio's
 /// `start_server`.

@@ -8,8 +8,8 @@ use std::rc::Rc;
 use super::split::{OwnedReadHalf, OwnedWriteHalf};
 use crate::buf::{IoBuf, IoBufMut};
 use crate::net::addr::{each_addr, ToSocketAddrs};
-use crate::net::sockaddr::SockAddr;
 use crate::net::socket::Socket;
+use crate::sockaddr::SockAddr;
 
 /// A TCP connection, the transport under asyncio's `open_connection`.
 ///

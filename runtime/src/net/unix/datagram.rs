@@ -6,8 +6,8 @@ use std::os::unix::net::SocketAddr;
 use std::path::Path;
 
 use crate::buf::{IoBuf, IoBufMut};
-use crate::net::sockaddr::SockAddr;
 use crate::net::socket::Socket;
+use crate::sockaddr::SockAddr;
 
 /// A Unix datagram socket. Unlike UDP, delivery between sockets of one
 /// machine is reliable and ordered, and a receive dropped in flight (a

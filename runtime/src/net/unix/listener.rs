@@ -8,8 +8,8 @@ use std::path::Path;
 use super::UnixStream;
 use crate::net::acceptor::Acceptor;
 use crate::net::backlog::default_backlog;
-use crate::net::sockaddr::SockAddr;
 use crate::net::socket::Socket;
+use crate::sockaddr::SockAddr;
 
 /// A Unix stream socket listening for connections (asyncio's
 /// `start_unix_server`). The socket file is not removed on drop, as with

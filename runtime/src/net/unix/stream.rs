@@ -9,8 +9,8 @@ use std::rc::Rc;
 
 use super::split::{OwnedReadHalf, OwnedWriteHalf};
 use crate::buf::{IoBuf, IoBufMut};
-use crate::net::sockaddr::SockAddr;
 use crate::net::socket::Socket;
+use crate::sockaddr::SockAddr;
 
 /// A Unix stream connection (asyncio's `open_unix_connection`). Reads and
 /// writes behave as [`crate::net::TcpStream`]'s, including that a dropped
