@@ -8,7 +8,7 @@
 #[path = "support/read_buf_bursts.rs"]
 mod support;
 
-use ringio_runtime::Runtime;
+use ringio_runtime::{Backend, Runtime};
 
 const CONNS: usize = 64;
 /// Not a divisor of the buffer size: messages straddle buffer ends.
@@ -32,7 +32,12 @@ fn small_messages_of_many_sockets_share_the_pool_buffers() {
         eprintln!("skipped: incremental buffer consumption needs Linux 6.12");
         return;
     }
-    let rt = Runtime::builder().read_buffers(4, 4096).build().unwrap();
+    let rt = Runtime::builder()
+        // The provided-buffer pool is io_uring's.
+        .backend(Backend::IoUring)
+        .read_buffers(4, 4096)
+        .build()
+        .unwrap();
     support::bursts(&rt, CONNS, MSG, ROUNDS);
     let stats = rt.driver_stats();
     assert!(stats.pool_incremental, "{stats:?}");

@@ -11,7 +11,7 @@ use std::time::Duration;
 use bytes::BytesMut;
 use ringio_runtime::net::TcpStream;
 use ringio_runtime::time::{sleep, timeout};
-use ringio_runtime::{spawn, Runtime};
+use ringio_runtime::{spawn, Backend, Runtime};
 
 const LARGE: usize = 64 * 1024;
 
@@ -34,7 +34,11 @@ async fn read_exact(s: &TcpStream, dst: &mut BytesMut, len: usize) {
 
 #[test]
 fn a_large_message_that_arrived_comes_back_from_one_read() {
-    let rt = Runtime::new().unwrap();
+    let rt = Runtime::builder()
+        // The provided-buffer pool and direct receives are io_uring's.
+        .backend(Backend::IoUring)
+        .build()
+        .unwrap();
     rt.block_on(async {
         let (client, server) = support::pair().await;
         let msg = message(LARGE, 1);
@@ -71,7 +75,11 @@ fn four_kib_messages_skip_the_pool_too() {
 /// receives leave the first message or two of each end in the pool, and
 /// the small messages go through it again.
 fn skip_the_pool_then_come_back(size: usize) {
-    let rt = Runtime::new().unwrap();
+    let rt = Runtime::builder()
+        // The provided-buffer pool and direct receives are io_uring's.
+        .backend(Backend::IoUring)
+        .build()
+        .unwrap();
     let (client, echo) = rt
         .block_on(async {
             let (client, server) = support::pair().await;
@@ -127,7 +135,11 @@ fn skip_the_pool_then_come_back(size: usize) {
 
 #[test]
 fn direct_reads_dropped_in_flight_lose_no_byte() {
-    let rt = Runtime::new().unwrap();
+    let rt = Runtime::builder()
+        // The provided-buffer pool and direct receives are io_uring's.
+        .backend(Backend::IoUring)
+        .build()
+        .unwrap();
     let total = 2 << 20;
     let data = message(total, 7);
     let want = data.clone();
