@@ -231,7 +231,7 @@ impl Epoll {
                 .insert(Lifecycle::Completed(Cqe::of(-libc::ECANCELED)));
         }
         self.stats.submitted += 1;
-        let opcode = data.sqe().get_opcode();
+        let opcode = data.opcode();
         match data.readiness() {
             Readiness::Inline => {
                 let cqe = Cqe::of(data.attempt());

@@ -167,6 +167,14 @@ pub(crate) unsafe trait OpCode: 'static {
     /// io_uring: builds the SQE (without `user_data`, which the driver sets).
     fn sqe(&mut self) -> squeue::Entry;
 
+    /// The io_uring opcode the operation is (for the metrics per opcode,
+    /// on either backend). By default read off [`sqe`](Self::sqe); an
+    /// operation whose `sqe` does more than describe it (reserves memory,
+    /// say) says it directly.
+    fn opcode(&mut self) -> u32 {
+        self.sqe().get_opcode()
+    }
+
     /// Readiness backend: how the operation is carried out.
     fn readiness(&self) -> Readiness;
 

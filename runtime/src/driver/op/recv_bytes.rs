@@ -33,6 +33,11 @@ unsafe impl OpCode for RecvBytes {
         opcode::Recv::new(types::Fd(self.fd), self.room(), len).build()
     }
 
+    /// Without building the SQE, which would reserve the room now.
+    fn opcode(&mut self) -> u32 {
+        u32::from(opcode::Recv::CODE)
+    }
+
     fn readiness(&self) -> Readiness {
         Readiness::Fd(self.fd, Interest::Read)
     }
