@@ -28,7 +28,7 @@ done
 # the crates behind it (intra-doc link targets, `](ringio_runtime::..)` and
 # `]: ringio_runtime::..`, may name them).
 if grep -rnP '^\s*//[/!](?!.*\]: ).*(?<!\]\()\bringio_(runtime|streams|sync)::' \
-  --include='*.rs' runtime streams sync src macros; then
+  --include='*.rs' runtime/src streams/src sync/src src macros/src compat/src; then
   echo "FAIL: the doc lines above write ringio_runtime::/ringio_streams::/ringio_sync:: paths; write ringio:: instead"
   exit 1
 fi

@@ -241,7 +241,7 @@ impl Builder {
     /// epoll). A choice made here wins over the environment.
     ///
     /// ```
-    /// use ringio_runtime::{Backend, Runtime};
+    /// use ringio::{Backend, Runtime};
     ///
     /// let rt = Runtime::builder().backend(Backend::Epoll).build().unwrap();
     /// assert_eq!(rt.backend(), Backend::Epoll);
