@@ -42,13 +42,15 @@ exclude_bins+=" runtime_unavailable tcp_transfer_64mib process_exit process_cat_
 exclude_bins+=" process_stdout_dropped loop_handle_threads pipe_read_dropped "
 exclude_bins+=" datagram_recv_dropped time_deadline_order time_late_first_poll_order "
 # Single tests left out: the blocking pool, then timing, then threads
-# (a pool gauge with its threads busy; main woken from another thread).
+# (a pool gauge with its threads busy; main woken from another thread;
+# metrics of run_per_thread's loops).
 skips=(--skip resolves_localhost_by_name --skip metadata_and_set_len
   --skip abort_handle_works_from_another_thread --skip interval_skip_and_delay_drop_missed_ticks
   --skip first_exception_counts_panics_but_not_cancellations
   --skip all_completed_waits_for_every_task
   --skip blocking_pool_threads_and_queue_depth_are_gauges
-  --skip the_main_task_is_woken_from_another_thread)
+  --skip the_main_task_is_woken_from_another_thread
+  --skip per_loop_gives_each_loop_of_run_per_thread_and_their_sum)
 per_binary_limit=${VALGRIND_TIME_LIMIT:-240}
 
 mapfile -t bins < <(cargo test -p ringio-runtime --no-run --message-format=json 2>/dev/null |

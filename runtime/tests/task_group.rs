@@ -6,7 +6,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use ringio_runtime::task::{ChildError, Failure, SpawnError, TaskGroup};
-use ringio_runtime::time::{sleep, timeout};
+use ringio_runtime::time::{sleep, sleep_until, timeout};
 use ringio_runtime::{run, yield_now};
 
 struct SetOnDrop(Rc<Cell<bool>>);
@@ -109,10 +109,14 @@ fn all_errors_are_returned_in_order() {
     run(async {
         let r = TaskGroup::<u32>::run(|tg| async move {
             // Both wake on the same timer tick and fail in the same turn,
-            // before the cancellation lands; the third is cancelled.
+            // before the cancellation lands; the third is cancelled. The
+            // deadlines are taken once, so a slow machine (valgrind) cannot
+            // put the first two on different ticks.
+            let now = Instant::now();
             for (ms, e) in [(10, 1u32), (10, 2), (300, 3)] {
+                let deadline = now + Duration::from_millis(ms);
                 tg.spawn(async move {
-                    sleep(Duration::from_millis(ms)).await;
+                    sleep_until(deadline).await;
                     Err::<(), _>(e)
                 })
                 .map_err(|_| 0u32)?;
