@@ -43,9 +43,9 @@ unsafe impl OpCode for Accept {
     /// backend needs it.
     fn attempt(&mut self) -> i32 {
         let flags = libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK;
+        let none = std::ptr::null_mut();
         // SAFETY: no address is asked for (null pointers).
-        let fd =
-            unsafe { libc::accept4(self.fd, std::ptr::null_mut(), std::ptr::null_mut(), flags) };
+        let fd = unsafe { libc::accept4(self.fd, none, std::ptr::null_mut(), flags) };
         syscall_result(fd as isize)
     }
 

@@ -33,9 +33,9 @@ unsafe impl OpCode for OpenAt {
         let path = SendPtr(self.path.as_ptr().cast_mut());
         let (flags, mode) = (self.flags | libc::O_CLOEXEC, self.mode);
         BlockingCall::new(move || {
+            let (path, mode) = (path.get(), mode as libc::c_uint);
             // SAFETY: `path` is the op's C string, alive until this returns.
-            let fd =
-                unsafe { libc::openat(libc::AT_FDCWD, path.get(), flags, mode as libc::c_uint) };
+            let fd = unsafe { libc::openat(libc::AT_FDCWD, path, flags, mode) };
             syscall_result(fd as isize)
         })
     }
