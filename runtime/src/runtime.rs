@@ -497,6 +497,25 @@ fn main_cancelled() -> RuntimeError {
     ))
 }
 
+impl Backend {
+    /// The backend of the loop running on this thread ([`Backend::IoUring`]
+    /// or [`Backend::Epoll`]), `None` outside a loop. For code that picks
+    /// its strategy per backend (as the streams' writer sends at once on
+    /// epoll, where a write is a plain system call).
+    ///
+    /// ```
+    /// ringio::run(async {
+    ///     let b = ringio::Backend::current().expect("inside a loop");
+    ///     assert_ne!(b, ringio::Backend::Auto);
+    /// })
+    /// .unwrap();
+    /// assert_eq!(ringio::Backend::current(), None);
+    /// ```
+    pub fn current() -> Option<Backend> {
+        context::driver().map(|d| d.borrow().backend())
+    }
+}
+
 impl Drop for Runtime {
     fn drop(&mut self) {
         self.handle.shutdown();

@@ -367,20 +367,12 @@ impl Lines<'_> {
 /// The first index at or after `from` where `sep` starts in `hay`.
 fn find(hay: &[u8], sep: &[u8], from: usize) -> Option<usize> {
     let hay = hay.get(from..)?;
-    let (&first, rest) = sep.split_first()?;
-    if rest.is_empty() {
-        return hay.iter().position(|&b| b == first).map(|i| i + from);
-    }
-    let last_start = hay.len().checked_sub(sep.len())?;
-    let mut i = 0;
-    while i <= last_start {
-        let j = hay[i..=last_start].iter().position(|&b| b == first)? + i;
-        if &hay[j + 1..j + sep.len()] == rest {
-            return Some(j + from);
-        }
-        i = j + 1;
-    }
-    None
+    let at = match sep {
+        [] => return None,
+        [b] => memchr::memchr(*b, hay)?,
+        _ => memchr::memmem::find(hay, sep)?,
+    };
+    Some(at + from)
 }
 
 #[cfg(test)]

@@ -114,6 +114,26 @@ impl Sink {
         }
     }
 
+    /// Whether [`try_write`](Sink::try_write) is worth a try before
+    /// queueing: a plain socket on the epoll backend, where a write is one
+    /// non-blocking system call (asyncio's selector transports send at
+    /// once the same way). On io_uring the flusher's sends batch with the
+    /// loop's other submissions instead.
+    pub(crate) fn writes_at_once(&self) -> bool {
+        matches!(self, Sink::Tcp(_) | Sink::Unix(_))
+            && ringio_runtime::Backend::current() == Some(ringio_runtime::Backend::Epoll)
+    }
+
+    /// Sends what the socket takes of `data` now, without waiting; `None`
+    /// for a sink that cannot (see [`writes_at_once`](Sink::writes_at_once)).
+    pub(crate) fn try_write(&self, data: &[u8]) -> Option<io::Result<usize>> {
+        match self {
+            Sink::Tcp(s) => Some(s.try_write(data)),
+            Sink::Unix(s) => Some(s.try_write(data)),
+            _ => None,
+        }
+    }
+
     /// Shuts down the writing side: the peer (or the child) reads end of
     /// stream.
     pub(crate) async fn shutdown(&self) -> io::Result<()> {

@@ -59,6 +59,9 @@ struct State {
 #[derive(Debug)]
 pub(crate) struct Shared {
     sink: Sink,
+    /// Send at once from `write` when nothing waits to go (see
+    /// [`Sink::writes_at_once`]).
+    at_once: bool,
     state: RefCell<State>,
 }
 
@@ -261,6 +264,7 @@ impl Drop for StreamWriter {
 impl StreamWriter {
     pub(crate) fn with_sink(sink: Sink) -> io::Result<StreamWriter> {
         let shared = Rc::new(Shared {
+            at_once: sink.writes_at_once(),
             sink,
             state: RefCell::new(State {
                 queue: VecDeque::new(),
@@ -332,11 +336,27 @@ impl StreamWriter {
     /// Fails after `close`, after `write_eof`, and once the connection is
     /// lost ([`WriteError::ConnectionLost`], kind `ConnectionReset`).
     pub fn write(&self, data: impl WriteData) -> Result<(), WriteError> {
-        let data = data.into_bytes();
+        let mut data = data.into_bytes();
         let mut st = self.shared.state.borrow_mut();
         Self::check_open(&st)?;
         if data.is_empty() {
             return Ok(());
+        }
+        // Nothing queued and the flusher parked (no send in flight): on
+        // epoll, send now, as asyncio's transports do; queue what is left.
+        if self.shared.at_once && st.queue.is_empty() && st.flusher.is_some() {
+            match self.shared.sink.try_write(&data) {
+                Some(Ok(n)) if n == data.len() => return Ok(()),
+                Some(Ok(n)) => data.advance(n),
+                Some(Err(e)) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Some(Err(e)) => {
+                    // As asyncio: write does not fail; drain reports it.
+                    drop(st);
+                    self.shared.connection_lost(&e.to_string());
+                    return Ok(());
+                }
+                None => {}
+            }
         }
         st.queued += data.len();
         st.queue.push_back(data);

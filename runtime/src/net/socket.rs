@@ -473,18 +473,23 @@ impl Socket {
     /// its own while it waits. Its caller holds the stash's turn; a dropped
     /// receive on epoll has received nothing (see the driver's epoll docs).
     async fn recv_bytes(&self, dst: &mut BytesMut) -> io::Result<usize> {
-        let op = RecvBytes {
-            fd: self.raw(),
-            buf: dst.split_off(dst.len()),
-            want: READ_BUF_CHUNK,
+        // The op holds only room after what `dst` has (a dropped op must
+        // not take buffered bytes with it); an empty `dst` moves whole.
+        let room = if dst.is_empty() {
+            std::mem::take(dst)
+        } else {
+            dst.split_off(dst.len())
         };
+        let op = RecvBytes::new(self.raw(), room, READ_BUF_CHUNK);
         let done = Op::submit(context::driver(), op).await;
         let mut got = done.data.buf;
         let res = done.result.map(|n| n as usize);
         if let Ok(n) = res {
-            // SAFETY: the receive wrote `n` (<= want, reserved) bytes at
-            // the start of `got`'s spare room.
-            unsafe { got.set_len(got.len() + n) };
+            if !done.data.appended {
+                // SAFETY: the kernel wrote `n` (<= want, reserved) bytes at
+                // the start of `got`'s spare room (the io_uring form).
+                unsafe { got.set_len(got.len() + n) };
+            }
         }
         dst.unsplit(got);
         res
@@ -690,6 +695,32 @@ impl Socket {
         )
         .await;
         (done.result.map(|n| n as usize), done.data.buf)
+    }
+
+    /// One non-blocking send of `buf`, now, outside the driver: how many
+    /// bytes the socket took, or `WouldBlock` when its send buffer is full.
+    pub(crate) fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
+        loop {
+            // SAFETY: the pointer and length describe `buf`, borrowed for
+            // the call; the kernel only reads it.
+            let n = unsafe {
+                libc::send(
+                    self.raw(),
+                    buf.as_ptr().cast(),
+                    buf.len(),
+                    libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
+                )
+            };
+            match usize::try_from(n) {
+                Ok(n) => return Ok(n),
+                Err(_) => {
+                    let e = io::Error::last_os_error();
+                    if e.kind() != io::ErrorKind::Interrupted {
+                        return Err(e);
+                    }
+                }
+            }
+        }
     }
 
     /// Sends all of `buf`, looping over short sends.

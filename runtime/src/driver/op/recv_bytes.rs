@@ -2,6 +2,7 @@
 //! call is made: the readiness backend's `read_buf` (no provided-buffer
 //! pool there), which holds no buffer while the socket waits.
 
+use std::cell::RefCell;
 use std::os::fd::RawFd;
 
 use bytes::BytesMut;
@@ -9,15 +10,39 @@ use io_uring::{opcode, squeue, types};
 
 use super::{short, syscall_result, Interest, OpCode, Readiness};
 
-/// Receives at most `want` bytes into `buf`'s spare room (after its
-/// length); the caller adds the received count to the length.
+thread_local! {
+    /// The loop thread's landing area for receives into a buffer with too
+    /// little room: the call receives up to `want` bytes here and only what
+    /// arrived is copied into the buffer, so a 128-byte message costs a
+    /// 128-byte allocation, not a fresh `want`-byte one (allocating and
+    /// freeing 16 KiB per read made glibc move the heap top with `brk`
+    /// every few reads).
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Receives at most `want` bytes after `buf`'s length. On the readiness
+/// backend [`attempt`](OpCode::attempt) appends them (`appended` is set);
+/// on io_uring the kernel writes into the reserved spare room and the
+/// caller adds the count to the length.
 pub(crate) struct RecvBytes {
     pub(crate) fd: RawFd,
     pub(crate) buf: BytesMut,
     pub(crate) want: usize,
+    /// Set once a try has appended what it received to `buf`.
+    pub(crate) appended: bool,
 }
 
 impl RecvBytes {
+    /// A receive of at most `want` bytes appended to `buf`.
+    pub(crate) fn new(fd: RawFd, buf: BytesMut, want: usize) -> RecvBytes {
+        RecvBytes {
+            fd,
+            buf,
+            want,
+            appended: false,
+        }
+    }
+
     /// Reserves `want` bytes; returns where they start.
     fn room(&mut self) -> *mut u8 {
         self.buf.reserve(self.want);
@@ -42,19 +67,46 @@ unsafe impl OpCode for RecvBytes {
         Readiness::Fd(self.fd, Interest::Read)
     }
 
-    /// Reserves the room only now, when the socket is likely readable; a
-    /// buffer of its own that found nothing is given back, so a socket
-    /// waiting for data holds none.
+    /// Receives straight into `buf` when it already has `want` bytes of
+    /// room (a large read), otherwise into the thread's scratch buffer and
+    /// copies what came; either way a socket waiting for data holds no
+    /// buffer, and nothing is reserved that the receive does not fill.
     fn attempt(&mut self) -> i32 {
-        let fresh = self.buf.capacity() == 0;
-        let room = self.room();
-        // SAFETY: `room` starts `want` reserved bytes of `buf`'s allocation.
-        let n = unsafe { libc::recv(self.fd, room.cast(), self.want, libc::MSG_DONTWAIT) };
-        let result = syscall_result(n);
-        if result == -libc::EAGAIN && fresh {
-            self.buf = BytesMut::new();
+        let spare = self.buf.capacity() - self.buf.len();
+        if spare >= self.want {
+            let room = self.buf.spare_capacity_mut().as_mut_ptr();
+            // SAFETY: `room` starts at least `want` bytes of `buf`'s spare
+            // capacity, which nothing else touches during the call.
+            let n = unsafe { libc::recv(self.fd, room.cast(), self.want, libc::MSG_DONTWAIT) };
+            let result = syscall_result(n);
+            if let Ok(got) = usize::try_from(result) {
+                // SAFETY: the call initialised `got` (<= want) bytes there.
+                unsafe { self.buf.set_len(self.buf.len() + got) };
+                self.appended = true;
+            }
+            return result;
         }
-        result
+        SCRATCH.with_borrow_mut(|scratch| {
+            if scratch.len() < self.want {
+                scratch.resize(self.want, 0);
+            }
+            // SAFETY: `scratch` holds at least `want` initialised bytes,
+            // borrowed mutably for the call.
+            let n = unsafe {
+                libc::recv(
+                    self.fd,
+                    scratch.as_mut_ptr().cast(),
+                    self.want,
+                    libc::MSG_DONTWAIT,
+                )
+            };
+            let result = syscall_result(n);
+            if let Ok(got) = usize::try_from(result) {
+                self.buf.extend_from_slice(&scratch[..got]);
+                self.appended = true;
+            }
+            result
+        })
     }
 
     /// A stream socket: a short receive emptied its queue.
