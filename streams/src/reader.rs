@@ -161,6 +161,18 @@ impl StreamReader {
         self.eof && self.buf.is_empty()
     }
 
+    /// The first `n` buffered bytes (at most all of them), handed out.
+    /// When that is everything buffered, the buffer itself is handed over
+    /// (no shared-ownership record is allocated for a split, and the
+    /// reader is left holding no memory, as after any emptying read).
+    fn take_front(&mut self, n: usize) -> Bytes {
+        if n >= self.buf.len() {
+            std::mem::take(&mut self.buf).freeze()
+        } else {
+            self.buf.split_to(n).freeze()
+        }
+    }
+
     /// Receives once more, appending to the buffer; sets `eof` at end of
     /// stream. Cancel-safe: a dropped receive loses no bytes.
     async fn fill(&mut self) -> Result<(), ReadError> {
@@ -207,7 +219,7 @@ impl StreamReader {
             self.fill().await?;
         }
         let take = n.min(self.buf.len());
-        Ok(self.buf.split_to(take).freeze())
+        Ok(self.take_front(take))
     }
 
     /// Reads everything until end of stream (asyncio's `read()`). The limit
@@ -217,7 +229,7 @@ impl StreamReader {
         while !self.eof {
             self.fill().await?;
         }
-        Ok(self.buf.split().freeze())
+        Ok(self.take_front(self.buf.len()))
     }
 
     /// Reads exactly `n` bytes (asyncio's `readexactly`); the limit does
@@ -231,13 +243,13 @@ impl StreamReader {
         while self.buf.len() < n {
             if self.eof {
                 return Err(ReadError::IncompleteRead {
-                    partial: self.buf.split().freeze(),
+                    partial: self.take_front(self.buf.len()),
                     expected: Some(n),
                 });
             }
             self.fill().await?;
         }
-        Ok(self.buf.split_to(n).freeze())
+        Ok(self.take_front(n))
     }
 
     /// Reads up to and including `separator` (asyncio's `readuntil`); the
@@ -281,7 +293,7 @@ impl StreamReader {
             // of stream, which is why the buffer is searched first.
             if self.eof {
                 return Err(ReadError::IncompleteRead {
-                    partial: self.buf.split().freeze(),
+                    partial: self.take_front(self.buf.len()),
                     expected: None,
                 });
             }
@@ -293,7 +305,7 @@ impl StreamReader {
                 limit: self.limit,
             });
         }
-        Ok(self.buf.split_to(isep + seplen).freeze())
+        Ok(self.take_front(isep + seplen))
     }
 
     /// Reads one line, up to and including `b'\n'` (asyncio's `readline`).

@@ -322,7 +322,10 @@ impl Socket {
         let Some(handle) = context::current() else {
             return Err(no_runtime());
         };
-        let pool = handle.driver.borrow_mut().read_buffers();
+        let (pool, epoll) = {
+            let mut d = handle.driver.borrow_mut();
+            (d.read_buffers(), d.backend() == Backend::Epoll)
+        };
         drop(handle);
         if let (Some(bufs), Some(s)) = (&pool, &self.stash) {
             if !self.multi_off.get() {
@@ -414,7 +417,7 @@ impl Socket {
                 Err(e) => return Err(e),
             }
         }
-        self.read_buf_direct(dst).await
+        self.read_buf_direct(dst, epoll).await
     }
 
     /// `read_buf` without a pool buffer (the pool ran dry or is
@@ -427,8 +430,9 @@ impl Socket {
     /// falls back here at once, and 16 KiB each raised the peak RSS by
     /// ~4 KiB per connection (40 MB at 10,000) and left the heap
     /// fragmented. Reserving in `dst` only what `FIONREAD` says is queued
-    /// costs what the pool path costs.
-    async fn read_buf_direct(&self, dst: &mut BytesMut) -> io::Result<usize> {
+    /// costs what the pool path costs. `epoll`: the loop runs the epoll
+    /// backend (see [`Socket::recv_bytes`]).
+    async fn read_buf_direct(&self, dst: &mut BytesMut, epoll: bool) -> io::Result<usize> {
         let _turn = match &self.stash {
             Some(s) => {
                 let turn = s.turn().await;
@@ -439,7 +443,7 @@ impl Socket {
             }
             None => None,
         };
-        if self.on_epoll() {
+        if epoll {
             return self.recv_bytes(dst).await;
         }
         loop {
@@ -460,11 +464,6 @@ impl Socket {
                 res => return res,
             }
         }
-    }
-
-    /// Whether this loop runs on the epoll backend.
-    fn on_epoll(&self) -> bool {
-        context::driver().is_some_and(|d| d.borrow().backend() == Backend::Epoll)
     }
 
     /// `read_buf_direct` on epoll: one receive operation into `dst`'s spare

@@ -565,13 +565,13 @@ impl Epoll {
                     }
                     if ev.is_readable() || ev.is_read_closed() || failed {
                         w.set_ready(Interest::Read, true);
-                        for key in w.read.drain(..) {
+                        for key in w.read.take() {
                             make_ready(&mut self.ops, &mut self.wakes, key);
                         }
                     }
                     if ev.is_writable() || ev.is_write_closed() || failed {
                         w.set_ready(Interest::Write, true);
-                        for key in w.write.drain(..) {
+                        for key in w.write.take() {
                             make_ready(&mut self.ops, &mut self.wakes, key);
                         }
                     }
