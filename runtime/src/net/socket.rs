@@ -22,7 +22,7 @@ use crate::driver::op::send::Send;
 use crate::driver::op::sendmsg::SendMsg;
 use crate::driver::op::shutdown::Shutdown;
 use crate::driver::op::writev::Writev;
-use crate::driver::op::{MultiOp, Op};
+use crate::driver::op::{DriverRef, MultiOp, Op};
 use crate::driver::{Backend, Cqe};
 use crate::error::no_runtime;
 use crate::fd::RingFd;
@@ -319,14 +319,20 @@ impl Socket {
     /// `dst` (see [`Socket::read_buf_direct`]); where multishot receive is
     /// missing (before Linux 6.0), uses a single-shot receive from the pool.
     pub(crate) async fn read_buf(&self, dst: &mut BytesMut) -> io::Result<usize> {
-        let Some(handle) = context::current() else {
+        let Some(driver) = context::driver() else {
             return Err(no_runtime());
         };
         let (pool, epoll) = {
-            let mut d = handle.driver.borrow_mut();
+            let mut d = driver.borrow_mut();
             (d.read_buffers(), d.backend() == Backend::Epoll)
         };
-        drop(handle);
+        if epoll {
+            // No stash turn: on epoll nothing is ever stashed (a dropped
+            // receive has received nothing), and readers of one socket wake
+            // in the order they started waiting.
+            return self.recv_bytes(driver, dst).await;
+        }
+        drop(driver);
         if let (Some(bufs), Some(s)) = (&pool, &self.stash) {
             if !self.multi_off.get() {
                 let _turn = s.turn().await;
@@ -417,7 +423,7 @@ impl Socket {
                 Err(e) => return Err(e),
             }
         }
-        self.read_buf_direct(dst, epoll).await
+        self.read_buf_direct(dst).await
     }
 
     /// `read_buf` without a pool buffer (the pool ran dry or is
@@ -430,9 +436,8 @@ impl Socket {
     /// falls back here at once, and 16 KiB each raised the peak RSS by
     /// ~4 KiB per connection (40 MB at 10,000) and left the heap
     /// fragmented. Reserving in `dst` only what `FIONREAD` says is queued
-    /// costs what the pool path costs. `epoll`: the loop runs the epoll
-    /// backend (see [`Socket::recv_bytes`]).
-    async fn read_buf_direct(&self, dst: &mut BytesMut, epoll: bool) -> io::Result<usize> {
+    /// costs what the pool path costs.
+    async fn read_buf_direct(&self, dst: &mut BytesMut) -> io::Result<usize> {
         let _turn = match &self.stash {
             Some(s) => {
                 let turn = s.turn().await;
@@ -443,9 +448,6 @@ impl Socket {
             }
             None => None,
         };
-        if epoll {
-            return self.recv_bytes(dst).await;
-        }
         loop {
             match self.recv_now(dst) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
@@ -466,12 +468,12 @@ impl Socket {
         }
     }
 
-    /// `read_buf_direct` on epoll: one receive operation into `dst`'s spare
-    /// room, made when the socket is ready (a socket known to be drained
+    /// `read_buf` on epoll (`driver`): one receive operation appending to
+    /// `dst`, made when the socket is ready (a socket known to be drained
     /// waits for its readiness event without a call), holding no buffer of
-    /// its own while it waits. Its caller holds the stash's turn; a dropped
-    /// receive on epoll has received nothing (see the driver's epoll docs).
-    async fn recv_bytes(&self, dst: &mut BytesMut) -> io::Result<usize> {
+    /// its own while it waits. A dropped receive on epoll has received
+    /// nothing (see the driver's epoll docs).
+    async fn recv_bytes(&self, driver: DriverRef, dst: &mut BytesMut) -> io::Result<usize> {
         // The op holds only room after what `dst` has (a dropped op must
         // not take buffered bytes with it); an empty `dst` moves whole.
         let room = if dst.is_empty() {
@@ -480,7 +482,7 @@ impl Socket {
             dst.split_off(dst.len())
         };
         let op = RecvBytes::new(self.raw(), room, READ_BUF_CHUNK);
-        let done = Op::submit(context::driver(), op).await;
+        let done = Op::submit(Some(driver), op).await;
         let mut got = done.data.buf;
         let res = done.result.map(|n| n as usize);
         if let Ok(n) = res {

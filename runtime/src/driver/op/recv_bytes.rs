@@ -102,7 +102,12 @@ unsafe impl OpCode for RecvBytes {
             };
             let result = syscall_result(n);
             if let Ok(got) = usize::try_from(result) {
-                self.buf.extend_from_slice(&scratch[..got]);
+                if self.buf.capacity() == 0 {
+                    // Exactly what came, in one allocation.
+                    self.buf = BytesMut::from(&scratch[..got]);
+                } else {
+                    self.buf.extend_from_slice(&scratch[..got]);
+                }
                 self.appended = true;
             }
             result
