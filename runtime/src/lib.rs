@@ -37,7 +37,9 @@
 //! Where io_uring is refused (Docker's default seccomp profile, gVisor,
 //! `kernel.io_uring_disabled`, old kernels), the loop runs on epoll instead:
 //! every API works the same, sockets and pipes are non-blocking and retried
-//! on readiness, files and paths go to the blocking pool, process exits
+//! on readiness, file reads of cached pages are served on the loop thread
+//! (`preadv2(RWF_NOWAIT)`) and other file and path calls go to the
+//! blocking pool, process exits
 //! come through the pidfd's readiness, timers through `epoll_wait`'s
 //! timeout. [`Backend::Auto`] (the default) picks io_uring where it works
 //! and says in one `tracing` info event why it did not; `RINGIO_BACKEND=

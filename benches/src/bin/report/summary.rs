@@ -92,6 +92,14 @@ pub struct Line {
     pub conn_errors: u64,
     /// Metric name to its statistics.
     pub stats: Vec<(&'static str, Stat)>,
+    /// The rate over tokio's, round by round (each round's two runs were
+    /// next to each other in time): median, min and max of those ratios.
+    /// On a machine whose speed drifts between rounds this is the figure
+    /// to read; the ratio of the two medians can pair a fast round of one
+    /// peer with a slow round of the other.
+    pub paired_rate: Option<Stat>,
+    /// Tokio's server CPU per round trip over this peer's, round by round.
+    pub paired_cpu: Option<Stat>,
 }
 
 impl Line {
@@ -113,6 +121,34 @@ pub fn summarize(loads: &[Load], samples: &[Sample]) -> Vec<(Load, Vec<Line>)> {
                 Load::Net { .. } => NET_METRICS,
                 Load::Micro(_) => MICRO_METRICS,
             };
+            let of = |peer: &Peer, round: usize, metric: &str| {
+                samples
+                    .iter()
+                    .find(|s| &s.load == load && s.peer == *peer && s.round == round)
+                    .and_then(|s| s.result.as_ref().ok())
+                    .and_then(|v| v[metric].as_f64())
+            };
+            let tokio_peer = load
+                .peers()
+                .iter()
+                .find(|p| p.name.starts_with("tokio"))
+                .copied();
+            let paired = |peer: &Peer, metric: &str, inverse: bool| {
+                let tokio = tokio_peer.filter(|t| t != peer)?;
+                let rounds = samples
+                    .iter()
+                    .filter(|s| &s.load == load && s.peer == *peer)
+                    .map(|s| s.round);
+                Stat::of(
+                    rounds
+                        .filter_map(|r| {
+                            let (a, b) = (of(peer, r, metric)?, of(&tokio, r, metric)?);
+                            Some(if inverse { b / a } else { a / b })
+                        })
+                        .collect(),
+                )
+            };
+            let rate_metric = headline(load);
             let lines = load
                 .peers()
                 .iter()
@@ -140,6 +176,8 @@ pub fn summarize(loads: &[Load], samples: &[Sample]) -> Vec<(Load, Vec<Line>)> {
                         error: mine.iter().find_map(|s| s.result.as_ref().err().cloned()),
                         conn_errors: oks.iter().filter_map(|v| v["errors"].as_u64()).sum(),
                         stats,
+                        paired_rate: paired(peer, rate_metric, false),
+                        paired_cpu: paired(peer, "server_cpu_us_per_rt", true),
                     })
                 })
                 .collect();
@@ -190,6 +228,8 @@ pub fn json_summary(summary: &[(Load, Vec<Line>)]) -> Value {
                 "stats": stats,
                 "vs_tokio": ratio(l, tokio, headline(load), false),
                 "cpu_vs_tokio": ratio(l, tokio, "server_cpu_us_per_rt", true),
+                "vs_tokio_paired": l.paired_rate.map(Stat::json),
+                "cpu_vs_tokio_paired": l.paired_cpu.map(Stat::json),
             }));
         }
     }
@@ -204,6 +244,14 @@ fn range(s: Option<Stat>, scale: f64) -> String {
             svg::human(s.min * scale),
             svg::human(s.max * scale)
         ),
+        None => "-".into(),
+    }
+}
+
+/// A round-by-round ratio as `0.97x (0.90-0.99)`, or `-`.
+fn paired_x(s: Option<Stat>) -> String {
+    match s {
+        Some(s) => format!("{:.2}x ({:.2}-{:.2})", s.median, s.min, s.max),
         None => "-".into(),
     }
 }
@@ -285,15 +333,15 @@ pub fn markdown(summary: &[(Load, Vec<Line>)]) -> String {
     let net = summary
         .iter()
         .filter(|(l, _)| matches!(l, Load::Net { .. }));
-    let _ = writeln!(s, "| load | peer | round trips/s, median (min-max) | vs tokio | server CPU per round trip | CPU vs tokio | latency p50 / p99 / p99.9 | client CPU |");
-    let _ = writeln!(s, "|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(s, "| load | peer | round trips/s, median (min-max) | vs tokio | server CPU per round trip | CPU vs tokio | vs tokio round by round: rate / CPU, median (min-max) | latency p50 / p99 / p99.9 | client CPU |");
+    let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|");
     for (load, lines) in net {
         let tokio = tokio_line(lines);
         for l in lines {
             if l.ok == 0 {
                 let _ = writeln!(
                     s,
-                    "| {} | {} | failed: {} | | | | | |",
+                    "| {} | {} | failed: {} | | | | | | |",
                     load.title(),
                     l.peer.name,
                     l.error.as_deref().unwrap_or("?")
@@ -307,7 +355,7 @@ pub fn markdown(summary: &[(Load, Vec<Line>)]) -> String {
             };
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} us | {} | {} / {} / {} us | {} |",
+                "| {} | {} | {} | {} | {} us | {} | {} / {} | {} / {} / {} us | {} |",
                 load.title(),
                 l.peer.name,
                 range(l.get("rps"), 1.0),
@@ -316,6 +364,8 @@ pub fn markdown(summary: &[(Load, Vec<Line>)]) -> String {
                     .map(|s| format!("{:.2}", s.median))
                     .unwrap_or_else(|| "-".into()),
                 x(ratio(l, tokio, "server_cpu_us_per_rt", true)),
+                paired_x(l.paired_rate),
+                paired_x(l.paired_cpu),
                 lat("p50_us"),
                 lat("p99_us"),
                 lat("p999_us"),

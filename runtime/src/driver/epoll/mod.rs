@@ -20,8 +20,10 @@
 //!   for, [`OpCode::drained`]): the next operation then waits for the edge
 //!   without a call that could only say `EAGAIN`.
 //! - [`Readiness::Inline`]: tried once at submission (`Completed`).
-//! - [`Readiness::Blocking`]: the call ([`OpCode::blocking`]) runs on the
-//!   blocking pool; its result comes back through a queue and an eventfd
+//! - [`Readiness::Blocking`]: first one try that cannot block
+//!   ([`OpCode::try_nowait`]: a file read with `preadv2(RWF_NOWAIT)`,
+//!   served from cached pages at submission); otherwise the call
+//!   ([`OpCode::blocking`]) runs on the blocking pool; its result comes back through a queue and an eventfd
 //!   of the driver's own, and is delivered as a completion is on io_uring.
 //!
 //! **Ownership.** A readiness call runs on the loop thread, inside a poll of
@@ -255,6 +257,14 @@ impl Epoll {
                 key
             }
             Readiness::Blocking => {
+                if let Some(result) = data.try_nowait() {
+                    // Served on the loop thread (cached file pages).
+                    let cqe = Cqe::of(result);
+                    let key = self.ops.insert(Lifecycle::Completed(cqe));
+                    self.op_counts.submitted(key, opcode);
+                    self.op_counts.completed(key, result);
+                    return key;
+                }
                 let key = self.ops.insert(Lifecycle::Submitted);
                 self.in_flight += 1;
                 self.op_counts.submitted(key, opcode);

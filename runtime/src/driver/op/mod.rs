@@ -194,6 +194,15 @@ pub(crate) unsafe trait OpCode: 'static {
         false
     }
 
+    /// Readiness backend, [`Readiness::Blocking`] operations: one try on
+    /// the loop thread that cannot block (a file read of cached pages,
+    /// `preadv2(RWF_NOWAIT)`), made before the call goes to the pool.
+    /// `Some(result)` completes the operation there; `None` (the default:
+    /// nothing to try, or the try said `EAGAIN`) sends it to the pool.
+    fn try_nowait(&mut self) -> Option<i32> {
+        None
+    }
+
     /// Readiness backend: the call the blocking pool runs, for operations
     /// whose [`readiness`](Self::readiness) is [`Readiness::Blocking`].
     fn blocking(&mut self) -> BlockingCall {

@@ -1,7 +1,8 @@
 //! `IORING_OP_READ` into an owned buffer, with a stash for the bytes of a
 //! stream read whose future was dropped after the kernel had filled it.
-//! Readiness backend: `read(2)` on readiness for a stream, `pread(2)` on
-//! the blocking pool for a file.
+//! Readiness backend: `read(2)` on readiness for a stream; for a file,
+//! `preadv2(RWF_NOWAIT)` on the loop thread when the pages are cached,
+//! otherwise `pread(2)` on the blocking pool.
 
 use std::os::fd::RawFd;
 use std::rc::Rc;
@@ -56,6 +57,35 @@ unsafe impl<B: IoBufMut> OpCode for Read<B> {
     /// A stream (pipe): a short read emptied it.
     fn drained(&self, result: i32) -> bool {
         short(result, self.buf.bytes_total())
+    }
+
+    /// A file read of pages already cached, on the loop thread:
+    /// `preadv2(RWF_NOWAIT)` says `EAGAIN` rather than wait for the disk
+    /// (and `EOPNOTSUPP` where the file system cannot tell); either sends
+    /// the read to the pool. A short count (part of the range cached) is a
+    /// short read, as `pread` may give.
+    fn try_nowait(&mut self) -> Option<i32> {
+        let len = self.buf.bytes_total();
+        if len == 0 {
+            return None;
+        }
+        let iov = libc::iovec {
+            iov_base: self.buf.stable_mut_ptr().cast(),
+            iov_len: len,
+        };
+        // SAFETY: the iovec describes `buf`'s writable memory, borrowed
+        // for the call, which returns before anything else touches it.
+        let n = unsafe {
+            libc::preadv2(
+                self.fd,
+                &iov,
+                1,
+                self.offset as libc::off_t,
+                libc::RWF_NOWAIT,
+            )
+        };
+        let result = syscall_result(n);
+        (result >= 0).then_some(result)
     }
 
     fn blocking(&mut self) -> BlockingCall {
