@@ -335,6 +335,13 @@ impl StreamWriter {
     ///
     /// Fails after `close`, after `write_eof`, and once the connection is
     /// lost ([`WriteError::ConnectionLost`], kind `ConnectionReset`).
+    ///
+    /// On the epoll backend, a socket's write with nothing queued is sent
+    /// at once (one non-blocking `send`, as asyncio's selector transports
+    /// do; a failure then marks the connection lost and `drain` reports
+    /// it); what the socket does not take is queued, in order. On io_uring
+    /// the writer's sending task submits it, batched with the loop's other
+    /// operations.
     pub fn write(&self, data: impl WriteData) -> Result<(), WriteError> {
         let mut data = data.into_bytes();
         let mut st = self.shared.state.borrow_mut();
