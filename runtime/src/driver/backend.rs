@@ -8,13 +8,14 @@
 //! the driver knows which one runs, except through [`Driver::backend`].
 
 use std::io;
+use std::os::fd::RawFd;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use super::bufring::BufRing;
-use super::epoll::{Epoll, Spawner};
-use super::op::OpCode;
+use super::epoll::{DirectWait, Epoll, Spawner};
+use super::op::{Interest, OpCode, Readiness};
 use super::{build_ring, Cqe, DeferredCloses, DriverStats, RingFeatures, Uring};
 use crate::error::RuntimeError;
 
@@ -159,6 +160,69 @@ impl Driver {
         match self {
             Driver::Uring(u) => u.poll_op(key, cx),
             Driver::Epoll(e) => e.poll_op(key, cx, data),
+        }
+    }
+
+    /// Polls an operation the epoll backend runs on its readiness path
+    /// ([`Driver::submit`] gave it the key [`DIRECT`](super::DIRECT));
+    /// `wait` is its waiting id, kept by its future (see
+    /// [`Epoll::poll_direct`]). io_uring never gives that key.
+    pub(crate) fn poll_direct(
+        &mut self,
+        cx: &mut Context<'_>,
+        data: &mut dyn OpCode,
+        wait: &mut DirectWait,
+    ) -> Poll<Cqe> {
+        match self {
+            Driver::Uring(_) => Poll::Ready(Cqe::of(-libc::EINVAL)),
+            Driver::Epoll(e) => e.poll_direct(cx, data, wait),
+        }
+    }
+
+    /// The future of a [`DIRECT`](super::DIRECT) operation that started
+    /// (`wait`) was dropped (see [`Epoll::unwait_direct`]).
+    pub(crate) fn unwait_direct(&mut self, data: &mut dyn OpCode, wait: DirectWait) {
+        if let (Driver::Epoll(e), Readiness::Fd(fd, interest)) = (self, data.readiness()) {
+            e.unwait_direct(fd, interest, data.opcode(), wait);
+        }
+    }
+
+    /// Registers `fd` for calls on epoll's readiness path (nothing to do
+    /// on io_uring, which has none).
+    pub(crate) fn prepare_call(&mut self, fd: RawFd) {
+        if let Driver::Epoll(e) = self {
+            e.prepare_call(fd);
+        }
+    }
+
+    /// Polls a call on epoll's readiness path (see [`Epoll::poll_call`]);
+    /// on io_uring, which has no such path, it is `-EINVAL` at once.
+    pub(crate) fn poll_call(
+        &mut self,
+        cx: &mut Context<'_>,
+        fd: RawFd,
+        interest: Interest,
+        opcode: u32,
+        wait: &mut DirectWait,
+        call: &mut dyn FnMut() -> (i32, bool),
+    ) -> Poll<i32> {
+        match self {
+            Driver::Uring(_) => Poll::Ready(-libc::EINVAL),
+            Driver::Epoll(e) => e.poll_call(cx, fd, interest, opcode, wait, call),
+        }
+    }
+
+    /// The future of a call on the readiness path that started (`wait`)
+    /// was dropped.
+    pub(crate) fn unwait_call(
+        &mut self,
+        fd: RawFd,
+        interest: Interest,
+        opcode: u32,
+        wait: DirectWait,
+    ) {
+        if let Driver::Epoll(e) = self {
+            e.unwait_direct(fd, interest, opcode, wait);
         }
     }
 

@@ -81,7 +81,7 @@ pub use backend::{Backend, BACKEND_ENV};
 pub use setup::RingFeatures;
 
 pub(crate) use backend::{Driver, DriverConfig};
-pub(crate) use epoll::Spawner;
+pub(crate) use epoll::{DirectWait, Spawner};
 
 pub(crate) use lifecycle::Cqe;
 pub(crate) use setup::build_ring;
@@ -106,6 +106,10 @@ pub(crate) use op_counts::OpCounts;
 pub(crate) const IGNORE_KEY: u64 = u64::MAX;
 /// `user_data` of the read armed on the loop's eventfd.
 pub(crate) const EVENTFD_KEY: u64 = u64::MAX - 1;
+/// The key the epoll backend gives a single-shot operation it carries
+/// out on its readiness path, without a slab entry (see its module docs).
+/// No slab grows this large.
+pub(crate) const DIRECT: usize = usize::MAX - 1;
 /// How long shutdown waits for cancelled operations before leaking them.
 pub(crate) const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 

@@ -76,6 +76,30 @@ impl OpCounts {
         }
     }
 
+    /// Counts an operation of the epoll backend's readiness path (no slab
+    /// key) that ended: completed, and submitted too unless it was counted
+    /// when it started waiting (`waited`, see [`direct_waits`](Self::direct_waits)).
+    pub(super) fn direct(&mut self, opcode: u32, waited: bool) {
+        let op = (opcode & 63) as usize;
+        if !waited {
+            self.submitted[op] += 1;
+        }
+        self.completed[op] += 1;
+    }
+
+    /// Counts an operation of the readiness path that starts waiting: in
+    /// flight (submitted, not completed) until [`direct`](Self::direct).
+    pub(super) fn direct_waits(&mut self, opcode: u32) {
+        self.submitted[(opcode & 63) as usize] += 1;
+    }
+
+    /// Whether nothing records operations one by one (no debug mode, no
+    /// subscriber for the `ringio::op` events), so an operation may run
+    /// without a key: [`direct`](Self::direct) counts it.
+    pub(super) fn plain(&self) -> bool {
+        self.ages.is_none() && !tracing::enabled!(target: "ringio::op", tracing::Level::DEBUG)
+    }
+
     pub(super) fn completed(&mut self, key: usize, result: i32) {
         if let Some(&op) = self.kinds.get(key) {
             self.completed[op as usize] += 1;

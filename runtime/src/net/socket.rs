@@ -15,14 +15,14 @@ use crate::context;
 use crate::driver::bufring::BufRing;
 use crate::driver::op::connect::Connect;
 use crate::driver::op::poll::PollAdd;
-use crate::driver::op::recv::{Recv, RecvMulti, RecvSelect};
-use crate::driver::op::recv_bytes::RecvBytes;
+use crate::driver::op::recv::{recv_now, Recv, RecvMulti, RecvSelect, RECV_OPCODE};
+use crate::driver::op::recv_bytes::recv_append;
 use crate::driver::op::recvmsg::RecvMsg;
-use crate::driver::op::send::Send;
+use crate::driver::op::send::{send_now, Send, SEND_OPCODE};
 use crate::driver::op::sendmsg::SendMsg;
 use crate::driver::op::shutdown::Shutdown;
 use crate::driver::op::writev::Writev;
-use crate::driver::op::{DriverRef, MultiOp, Op};
+use crate::driver::op::{short, DriverRef, Interest, MultiOp, Op, ReadyCall};
 use crate::driver::{Backend, Cqe};
 use crate::error::no_runtime;
 use crate::fd::RingFd;
@@ -104,6 +104,15 @@ enum MultiRecv<R> {
     /// The pool ran dry (`ENOBUFS`) or the kernel has no multishot receive:
     /// this read receives into a buffer of its own.
     Fallback,
+}
+
+/// The loop's driver when it runs the epoll backend, whose readiness path
+/// ([`ReadyCall`]) serves a socket's receives and sends without an
+/// operation entry; `None` on io_uring or outside a loop.
+fn epoll_driver() -> Option<DriverRef> {
+    let driver = context::driver()?;
+    let epoll = driver.borrow().backend() == Backend::Epoll;
+    epoll.then_some(driver)
 }
 
 /// Turns a `-1` return of a libc call into the thread's errno.
@@ -253,6 +262,14 @@ impl Socket {
         if self.datagrams.is_some() {
             let (res, buf) = self.recv_from(buf).await;
             return (res.map(|(n, _)| n), buf);
+        }
+        if let Some(driver) = epoll_driver() {
+            // On epoll's readiness path a dropped receive has received
+            // nothing, so nothing is ever stashed: no turn to take.
+            let fd = self.raw();
+            let call = || recv_now(fd, &mut buf);
+            let res = ReadyCall::new(driver, fd, Interest::Read, RECV_OPCODE, call).await;
+            return (res.map(|n| n as usize), buf);
         }
         let stash = self.stash.clone();
         if let Some(s) = &stash {
@@ -468,32 +485,19 @@ impl Socket {
         }
     }
 
-    /// `read_buf` on epoll (`driver`): one receive operation appending to
-    /// `dst`, made when the socket is ready (a socket known to be drained
-    /// waits for its readiness event without a call), holding no buffer of
-    /// its own while it waits. A dropped receive on epoll has received
-    /// nothing (see the driver's epoll docs).
+    /// `read_buf` on epoll (`driver`): one receive appended to `dst`, made
+    /// on the readiness path when the socket is ready (a socket known to be
+    /// drained waits for its readiness event without a call), holding no
+    /// buffer of its own while it waits. The receive happens inside the
+    /// poll that returns it, so a dropped read has received nothing.
     async fn recv_bytes(&self, driver: DriverRef, dst: &mut BytesMut) -> io::Result<usize> {
-        // The op holds only room after what `dst` has (a dropped op must
-        // not take buffered bytes with it); an empty `dst` moves whole.
-        let room = if dst.is_empty() {
-            std::mem::take(dst)
-        } else {
-            dst.split_off(dst.len())
+        let fd = self.raw();
+        let call = || {
+            let result = recv_append(fd, dst, READ_BUF_CHUNK);
+            (result, short(result, READ_BUF_CHUNK))
         };
-        let op = RecvBytes::new(self.raw(), room, READ_BUF_CHUNK);
-        let done = Op::submit(Some(driver), op).await;
-        let mut got = done.data.buf;
-        let res = done.result.map(|n| n as usize);
-        if let Ok(n) = res {
-            if !done.data.appended {
-                // SAFETY: the kernel wrote `n` (<= want, reserved) bytes at
-                // the start of `got`'s spare room (the io_uring form).
-                unsafe { got.set_len(got.len() + n) };
-            }
-        }
-        dst.unsplit(got);
-        res
+        let n = ReadyCall::new(driver, fd, Interest::Read, RECV_OPCODE, call).await?;
+        Ok(n as usize)
     }
 
     /// One non-blocking receive into `dst`'s spare capacity, of at most
@@ -687,6 +691,12 @@ impl Socket {
 
     /// Sends the initialised bytes of `buf`.
     pub(crate) async fn send<B: IoBuf>(&self, buf: B) -> (io::Result<usize>, B) {
+        if let Some(driver) = epoll_driver() {
+            let fd = self.raw();
+            let call = || send_now(fd, &buf);
+            let res = ReadyCall::new(driver, fd, Interest::Write, SEND_OPCODE, call).await;
+            return (res.map(|n| n as usize), buf);
+        }
         let done = Op::submit(
             context::driver(),
             Send {

@@ -4,6 +4,7 @@
 //! a hash, on every operation and every readiness event.
 
 use std::os::fd::RawFd;
+use std::task::Waker;
 
 use crate::driver::op::Interest;
 
@@ -56,10 +57,86 @@ impl IntoIterator for Keys {
     }
 }
 
+/// The operations on the readiness path (no slab entry, see the module
+/// docs of `epoll`) waiting for one fd and interest: each by the id it got
+/// when it started waiting, with its task's waker. The first inline, as in
+/// [`Keys`].
+#[derive(Default)]
+pub(super) struct Tasks {
+    first: Option<(u64, Waker)>,
+    rest: Vec<(u64, Waker)>,
+}
+
+impl Tasks {
+    /// Adds the waiter `id`, last.
+    pub(super) fn push(&mut self, id: u64, waker: Waker) {
+        if self.first.is_none() && self.rest.is_empty() {
+            self.first = Some((id, waker));
+        } else {
+            self.rest.push((id, waker));
+        }
+    }
+
+    /// If `id` still waits (no readiness event took it), gives it `waker`
+    /// (the future may have moved to another task) and says so.
+    pub(super) fn refresh(&mut self, id: u64, waker: &Waker) -> bool {
+        let found = match &mut self.first {
+            Some((k, w)) if *k == id => Some(w),
+            _ => self.rest.iter_mut().find(|(k, _)| *k == id).map(|(_, w)| w),
+        };
+        match found {
+            Some(w) => {
+                if !w.will_wake(waker) {
+                    w.clone_from(waker);
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Removes the waiter `id`; whether it was there.
+    pub(super) fn remove(&mut self, id: u64) -> bool {
+        if self.first.as_ref().is_some_and(|(k, _)| *k == id) {
+            self.first = None;
+            return true;
+        }
+        match self.rest.iter().position(|(k, _)| *k == id) {
+            Some(i) => {
+                self.rest.remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether nobody waits.
+    pub(super) fn is_empty(&self) -> bool {
+        self.first.is_none() && self.rest.is_empty()
+    }
+
+    /// Moves every waiter's waker into `into`, in order; returns how many.
+    pub(super) fn wake_into(&mut self, into: &mut Vec<Waker>) -> usize {
+        let mut n = 0;
+        if let Some((_, w)) = self.first.take() {
+            into.push(w);
+            n += 1;
+        }
+        if !self.rest.is_empty() {
+            n += self.rest.len();
+            into.extend(self.rest.drain(..).map(|(_, w)| w));
+        }
+        n
+    }
+}
+
 /// One fd's readiness and the operations waiting for it.
 pub(super) struct Waiters {
     pub(super) read: Keys,
     pub(super) write: Keys,
+    /// Waiting operations of the readiness path, per interest.
+    pub(super) read_tasks: Tasks,
+    pub(super) write_tasks: Tasks,
     /// epoll accepted the fd (a regular file is refused: always ready).
     pub(super) pollable: bool,
     /// Not known to be drained for reading (or writing): a try may succeed.
@@ -79,6 +156,8 @@ impl Waiters {
         Waiters {
             read: Keys::default(),
             write: Keys::default(),
+            read_tasks: Tasks::default(),
+            write_tasks: Tasks::default(),
             pollable,
             readable: true,
             writable: true,
@@ -117,6 +196,22 @@ impl Waiters {
             Interest::Read => &mut self.read,
             Interest::Write => &mut self.write,
         }
+    }
+
+    /// The readiness path's waiters for `interest`.
+    pub(super) fn tasks(&mut self, interest: Interest) -> &mut Tasks {
+        match interest {
+            Interest::Read => &mut self.read_tasks,
+            Interest::Write => &mut self.write_tasks,
+        }
+    }
+
+    /// Whether any operation waits on the fd (either way, either path).
+    pub(super) fn has_waiters(&self) -> bool {
+        !self.read.is_empty()
+            || !self.write.is_empty()
+            || !self.read_tasks.is_empty()
+            || !self.write_tasks.is_empty()
     }
 }
 
@@ -174,7 +269,44 @@ impl FdTable {
 
 #[cfg(test)]
 mod tests {
-    use super::Keys;
+    use super::{Keys, Tasks};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::task::{Wake, Waker};
+
+    struct Count(AtomicUsize);
+    impl Wake for Count {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn tasks_refresh_remove_and_wake_in_order() {
+        let counts: Vec<Arc<Count>> = (0..3)
+            .map(|_| Arc::new(Count(AtomicUsize::new(0))))
+            .collect();
+        let wakers: Vec<Waker> = counts.iter().map(|c| Waker::from(c.clone())).collect();
+        let mut t = Tasks::default();
+        assert!(t.is_empty());
+        t.push(1, wakers[0].clone());
+        t.push(2, wakers[1].clone());
+        t.push(3, wakers[2].clone());
+        // 2 moved to the task of waker 0.
+        assert!(t.refresh(2, &wakers[0]));
+        assert!(!t.refresh(9, &wakers[0]));
+        assert!(t.remove(1));
+        assert!(!t.remove(1));
+        let mut out = Vec::new();
+        assert_eq!(t.wake_into(&mut out), 2);
+        assert!(t.is_empty());
+        assert!(!t.refresh(2, &wakers[0]), "a woken waiter no longer waits");
+        for w in out {
+            w.wake();
+        }
+        let woken: Vec<usize> = counts.iter().map(|c| c.0.load(Ordering::SeqCst)).collect();
+        assert_eq!(woken, [1, 0, 1]);
+    }
 
     #[test]
     fn keys_keep_their_order_inline_or_not() {

@@ -19,6 +19,18 @@
 //!   try drained it (`EAGAIN`, or a stream read or write shorter than asked
 //!   for, [`OpCode::drained`]): the next operation then waits for the edge
 //!   without a call that could only say `EAGAIN`.
+//!
+//!   **The readiness path.** A single-shot operation on a pollable fd
+//!   needs no entry at all: [`Epoll::submit`] gives it the key
+//!   [`DIRECT`] and [`Epoll::poll_direct`] does what the entry would,
+//!   keeping the waiting task's waker in the fd's own slot
+//!   ([`Tasks`](fd_table::Tasks)) under an id the future holds; an event
+//!   wakes and forgets every waiter of its interest, and a dropped future
+//!   removes its id ([`Epoll::unwait_direct`]). A socket read or write then
+//!   costs no slab insert and removal, no entry state, no per-key counts
+//!   (tokio keeps its wakers beside the fd in the same way). Debug mode,
+//!   and a subscriber of the `ringio::op` events, keep every operation in
+//!   an entry, where they can see it.
 //! - [`Readiness::Inline`]: tried once at submission (`Completed`).
 //! - [`Readiness::Blocking`]: first one try that cannot block
 //!   ([`OpCode::try_nowait`]: a file read with `preadv2(RWF_NOWAIT)`,
@@ -72,7 +84,7 @@ use fd_table::{FdTable, Waiters};
 
 use super::lifecycle::{leak_ignored, Lifecycle, Multi};
 use super::op::{BlockingCall, Interest, OpCode, Readiness};
-use super::{dispatch, Cqe, DeferredCloses, DriverStats, OpCounts, SHUTDOWN_GRACE};
+use super::{dispatch, Cqe, DeferredCloses, DriverStats, OpCounts, DIRECT, SHUTDOWN_GRACE};
 
 /// Runs a job on the blocking pool (given by the loop, which owns the pool).
 pub(crate) type Spawner = Box<dyn Fn(Box<dyn FnOnce() + Send>) -> io::Result<()>>;
@@ -119,6 +131,10 @@ pub(crate) struct Epoll {
     in_flight: usize,
     /// Blocking calls whose result has not come back.
     offloaded: usize,
+    /// Operations of the readiness path waiting in the fd table.
+    waiting: usize,
+    /// The id the last waiter of the readiness path got (0: none yet).
+    last_wait: u64,
     wakes: Vec<Waker>,
     fds: FdTable,
     eventfd: RawFd,
@@ -134,6 +150,23 @@ pub(crate) struct Epoll {
     leaked: bool,
     deferred: Rc<DeferredCloses>,
     shutdown_grace: Duration,
+}
+
+/// Where an operation of the readiness path stands, kept by its future.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct DirectWait {
+    /// The id it waits under in its fd's slot (0: not waiting).
+    pub(crate) id: u64,
+    /// It waited once, and was counted then as submitted (in flight) in
+    /// the metrics per opcode.
+    pub(crate) counted: bool,
+}
+
+impl DirectWait {
+    /// Whether the driver must hear of the future's drop.
+    pub(crate) fn started(&self) -> bool {
+        self.id != 0 || self.counted
+    }
 }
 
 /// Reads an eventfd's counter to zero (it is non-blocking).
@@ -167,6 +200,8 @@ impl Epoll {
             ops: Slab::with_capacity(64),
             in_flight: 0,
             offloaded: 0,
+            waiting: 0,
+            last_wait: 0,
             wakes: Vec::with_capacity(64),
             fds: FdTable::default(),
             eventfd,
@@ -190,7 +225,7 @@ impl Epoll {
     }
 
     pub(crate) fn in_flight(&self) -> usize {
-        self.in_flight
+        self.in_flight + self.waiting
     }
 
     pub(crate) fn stats(&self) -> DriverStats {
@@ -233,8 +268,16 @@ impl Epoll {
                 .insert(Lifecycle::Completed(Cqe::of(-libc::ECANCELED)));
         }
         self.stats.submitted += 1;
+        let readiness = data.readiness();
+        if let (Readiness::Fd(fd, _), false) = (readiness, multishot) {
+            // The readiness path: the opcode is read when it completes.
+            self.register(fd);
+            if self.op_counts.plain() {
+                return DIRECT;
+            }
+        }
         let opcode = data.opcode();
-        match data.readiness() {
+        match readiness {
             Readiness::Inline => {
                 let cqe = Cqe::of(data.attempt());
                 let key = if multishot {
@@ -388,6 +431,117 @@ impl Epoll {
         None
     }
 
+    /// Polls an operation on the readiness path (key [`DIRECT`]); `wait`
+    /// says where it stands, kept by its future.
+    pub(crate) fn poll_direct(
+        &mut self,
+        cx: &mut Context<'_>,
+        data: &mut dyn OpCode,
+        wait: &mut DirectWait,
+    ) -> Poll<Cqe> {
+        let Readiness::Fd(fd, interest) = data.readiness() else {
+            return Poll::Ready(Cqe::of(-libc::EINVAL));
+        };
+        // Read before the call: building an SQE may rewrite what the call
+        // filled in (a message header's address length).
+        let opcode = data.opcode();
+        let mut call = || {
+            let result = data.attempt();
+            (result, data.drained(result))
+        };
+        self.poll_call(cx, fd, interest, opcode, wait, &mut call)
+            .map(Cqe::of)
+    }
+
+    /// Polls a call on the readiness path: `call` makes it (non-blocking)
+    /// and says whether it drained the fd for `interest` (see
+    /// [`OpCode::drained`]); `wait` says where the call stands, kept by its
+    /// future; `opcode` is what io_uring would have run, for the metrics.
+    ///
+    /// The call is made only when the fd may be ready, and only inside
+    /// this poll, so a future dropped between polls has done nothing.
+    /// An fd that is not registered (closed under the call, or never
+    /// pollable) is simply tried: the call says what it is.
+    pub(crate) fn poll_call(
+        &mut self,
+        cx: &mut Context<'_>,
+        fd: RawFd,
+        interest: Interest,
+        opcode: u32,
+        wait: &mut DirectWait,
+        call: &mut dyn FnMut() -> (i32, bool),
+    ) -> Poll<i32> {
+        if self.closed {
+            // Shutdown woke and forgot every waiter.
+            wait.id = 0;
+            self.op_counts.direct(opcode, wait.counted);
+            return Poll::Ready(-libc::ECANCELED);
+        }
+        let Some(w) = self.fds.get_mut(fd).filter(|w| w.pollable) else {
+            wait.id = 0;
+            self.op_counts.direct(opcode, wait.counted);
+            return Poll::Ready(call().0);
+        };
+        if wait.id != 0 {
+            if w.tasks(interest).refresh(wait.id, cx.waker()) {
+                // No event since it started waiting: still not ready.
+                return Poll::Pending;
+            }
+            wait.id = 0;
+        }
+        if w.is_ready(interest) {
+            let (result, drained) = call();
+            if result != -libc::EAGAIN {
+                if drained {
+                    w.set_ready(interest, false);
+                }
+                self.op_counts.direct(opcode, wait.counted);
+                return Poll::Ready(result);
+            }
+            w.set_ready(interest, false);
+        }
+        self.last_wait += 1;
+        w.tasks(interest).push(self.last_wait, cx.waker().clone());
+        self.waiting += 1;
+        wait.id = self.last_wait;
+        if !wait.counted {
+            // In flight for the metrics per opcode from now on.
+            self.op_counts.direct_waits(opcode);
+            wait.counted = true;
+        }
+        Poll::Pending
+    }
+
+    /// Registers `fd` for a call of the readiness path
+    /// ([`poll_call`](Self::poll_call)) that is about to be polled; the
+    /// caller keeps `fd` open until the call's future is gone.
+    pub(crate) fn prepare_call(&mut self, fd: RawFd) {
+        if !self.closed {
+            self.register(fd);
+        }
+    }
+
+    /// The future of an operation on the readiness path was dropped: it
+    /// stops waiting, and ends (cancelled) for the metrics.
+    pub(crate) fn unwait_direct(
+        &mut self,
+        fd: RawFd,
+        interest: Interest,
+        opcode: u32,
+        wait: DirectWait,
+    ) {
+        if wait.id != 0 {
+            if let Some(w) = self.fds.get_mut(fd) {
+                if w.tasks(interest).remove(wait.id) {
+                    self.waiting -= 1;
+                }
+            }
+        }
+        if wait.counted {
+            self.op_counts.direct(opcode, true);
+        }
+    }
+
     /// Polls a single-shot operation.
     pub(crate) fn poll_op(
         &mut self,
@@ -534,6 +688,8 @@ impl Epoll {
             for key in w.read.into_iter().chain(w.write) {
                 make_ready(&mut self.ops, &mut self.wakes, key);
             }
+            let (mut r, mut wr) = (w.read_tasks, w.write_tasks);
+            self.waiting -= r.wake_into(&mut self.wakes) + wr.wake_into(&mut self.wakes);
         }
         // SAFETY: the caller owns `fd` and gives it up.
         unsafe { libc::close(fd) };
@@ -575,15 +731,21 @@ impl Epoll {
                     }
                     if ev.is_readable() || ev.is_read_closed() || failed {
                         w.set_ready(Interest::Read, true);
-                        for key in w.read.take() {
-                            make_ready(&mut self.ops, &mut self.wakes, key);
+                        if !w.read.is_empty() {
+                            for key in w.read.take() {
+                                make_ready(&mut self.ops, &mut self.wakes, key);
+                            }
                         }
+                        self.waiting -= w.read_tasks.wake_into(&mut self.wakes);
                     }
                     if ev.is_writable() || ev.is_write_closed() || failed {
                         w.set_ready(Interest::Write, true);
-                        for key in w.write.take() {
-                            make_ready(&mut self.ops, &mut self.wakes, key);
+                        if !w.write.is_empty() {
+                            for key in w.write.take() {
+                                make_ready(&mut self.ops, &mut self.wakes, key);
+                            }
                         }
+                        self.waiting -= w.write_tasks.wake_into(&mut self.wakes);
                     }
                 }
             }
@@ -595,7 +757,7 @@ impl Epoll {
     /// Collects readiness and results without waiting.
     pub(crate) fn poll_nonblocking(&mut self) -> io::Result<()> {
         self.close_deferred();
-        if self.in_flight > 0 {
+        if self.in_flight > 0 || self.waiting > 0 {
             self.wait(Some(Duration::ZERO))?;
         }
         Ok(())
@@ -630,8 +792,7 @@ impl Epoll {
     /// directly; its number may come back as another fd).
     pub(crate) fn submit_pending(&mut self) -> io::Result<()> {
         self.close_deferred();
-        self.fds
-            .retain(|w| !w.read.is_empty() || !w.write.is_empty());
+        self.fds.retain(|w| w.has_waiters());
         Ok(())
     }
 
@@ -644,11 +805,13 @@ impl Epoll {
         self.close_deferred();
         self.closed = true;
         let cancelled = || Lifecycle::Completed(Cqe::of(-libc::ECANCELED));
-        let waiting: Vec<usize> = self
-            .fds
-            .drain()
-            .flat_map(|w| w.read.into_iter().chain(w.write))
-            .collect();
+        let mut waiting: Vec<usize> = Vec::new();
+        for mut w in self.fds.drain() {
+            w.read_tasks.wake_into(&mut self.wakes);
+            w.write_tasks.wake_into(&mut self.wakes);
+            waiting.extend(w.read.into_iter().chain(w.write));
+        }
+        self.waiting = 0;
         let ready: Vec<usize> = self
             .ops
             .iter()

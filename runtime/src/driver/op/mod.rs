@@ -41,7 +41,7 @@ use std::task::{Context, Poll, Waker};
 
 use io_uring::squeue;
 
-use super::{Cqe, Driver};
+use super::{Cqe, DirectWait, Driver, DIRECT};
 use crate::error::no_runtime;
 use crate::sockaddr::SockAddr;
 
@@ -234,6 +234,8 @@ pub(crate) struct Completion<T> {
 pub(crate) struct Op<T: OpCode> {
     driver: Option<DriverRef>,
     key: usize,
+    /// Key [`DIRECT`] (epoll's readiness path): where it stands.
+    wait: DirectWait,
     data: Option<T>,
 }
 
@@ -245,6 +247,7 @@ impl<T: OpCode> Op<T> {
             return Op {
                 driver: None,
                 key: usize::MAX,
+                wait: DirectWait::default(),
                 data: Some(data),
             };
         };
@@ -252,6 +255,7 @@ impl<T: OpCode> Op<T> {
         Op {
             driver: Some(driver),
             key,
+            wait: DirectWait::default(),
             data: Some(data),
         }
     }
@@ -269,10 +273,17 @@ impl<T: OpCode> Future for Op<T> {
         };
         let cqe = match &this.driver {
             None => None,
-            Some(d) => match d.borrow_mut().poll_op(this.key, cx, data) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(c) => Some(c),
-            },
+            Some(d) => {
+                let polled = if this.key == DIRECT {
+                    d.borrow_mut().poll_direct(cx, data, &mut this.wait)
+                } else {
+                    d.borrow_mut().poll_op(this.key, cx, data)
+                };
+                match polled {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(c) => Some(c),
+                }
+            }
         };
         this.driver = None;
         let Some(data) = this.data.take() else {
@@ -298,8 +309,32 @@ impl<T: OpCode> Future for Op<T> {
 impl<T: OpCode> Drop for Op<T> {
     fn drop(&mut self) {
         if let (Some(driver), Some(data)) = (self.driver.take(), self.data.take()) {
-            drop_in_driver(&driver, self.key, data);
+            if self.key == DIRECT {
+                drop_direct(&driver, self.wait, data);
+            } else {
+                drop_in_driver(&driver, self.key, data);
+            }
         }
+    }
+}
+
+/// A dropped operation of epoll's readiness path: it did nothing (its call
+/// runs only inside a poll that returns its result), so it stops waiting
+/// and is released as cancelled.
+fn drop_direct<T: OpCode>(driver: &RefCell<Driver>, wait: DirectWait, mut data: T) {
+    if wait.started() {
+        // Failing to borrow is only reachable if a destructor runs inside
+        // the driver: the stale waker then costs one spurious wake-up, and
+        // the metrics per opcode keep counting the operation in flight.
+        if let Ok(mut d) = driver.try_borrow_mut() {
+            d.unwait_direct(&mut data, wait);
+        }
+    }
+    let mut wakes = Vec::new();
+    data.release(&Cqe::of(-libc::ECANCELED), &mut wakes);
+    drop(data);
+    for w in wakes {
+        w.wake();
     }
 }
 
@@ -315,6 +350,84 @@ fn drop_in_driver<T: OpCode>(driver: &RefCell<Driver>, key: usize, data: T) {
     }
     for w in wakes {
         w.wake();
+    }
+}
+
+/// A call on the epoll backend's readiness path, for a caller that lends
+/// it data instead of handing an owned operation over: `call` makes the
+/// non-blocking system call and says whether it drained the fd (see
+/// [`OpCode::drained`]). It runs only inside a poll, when the fd may be
+/// ready, and its result is that poll's, so a dropped future has done
+/// nothing. Resolves to the call's count. Only for the epoll backend
+/// (io_uring answers `EINVAL`); the caller keeps `fd` open while the
+/// future lives.
+pub(crate) struct ReadyCall<F> {
+    driver: DriverRef,
+    fd: RawFd,
+    interest: Interest,
+    /// The io_uring opcode the call stands for (metrics).
+    opcode: u32,
+    wait: DirectWait,
+    call: F,
+    done: bool,
+}
+
+impl<F: FnMut() -> (i32, bool)> ReadyCall<F> {
+    /// The call `call` on `fd`, made when `fd` is ready for `interest`.
+    pub(crate) fn new(
+        driver: DriverRef,
+        fd: RawFd,
+        interest: Interest,
+        opcode: u32,
+        call: F,
+    ) -> ReadyCall<F> {
+        driver.borrow_mut().prepare_call(fd);
+        ReadyCall {
+            driver,
+            fd,
+            interest,
+            opcode,
+            wait: DirectWait::default(),
+            call,
+            done: false,
+        }
+    }
+}
+
+// Nothing is pinned in place: the call is only ever used through `&mut`.
+impl<F> Unpin for ReadyCall<F> {}
+
+impl<F: FnMut() -> (i32, bool)> Future for ReadyCall<F> {
+    type Output = io::Result<u32>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<u32>> {
+        let this = &mut *self;
+        if this.done {
+            panic!("a ringio readiness call was polled after it completed");
+        }
+        let polled = this.driver.borrow_mut().poll_call(
+            cx,
+            this.fd,
+            this.interest,
+            this.opcode,
+            &mut this.wait,
+            &mut this.call,
+        );
+        polled.map(|result| {
+            this.done = true;
+            Cqe::of(result).into_result()
+        })
+    }
+}
+
+impl<F> Drop for ReadyCall<F> {
+    fn drop(&mut self) {
+        if !self.done && self.wait.started() {
+            // See `drop_direct` for a failed borrow.
+            if let Ok(mut d) = self.driver.try_borrow_mut() {
+                d.unwait_call(self.fd, self.interest, self.opcode, self.wait);
+            }
+        }
     }
 }
 

@@ -15,6 +15,34 @@ use crate::buf::IoBufMut;
 use crate::driver::bufring::{self, BufRing};
 use crate::driver::Cqe;
 
+/// The io_uring opcode a receive stands for, in the metrics per opcode.
+pub(crate) const RECV_OPCODE: u32 = opcode::Recv::CODE as u32;
+
+/// One non-blocking receive into `0..bytes_total()` of `buf`: the count,
+/// or `-errno` (`-EAGAIN`: nothing queued). The bytes are not yet marked
+/// initialised.
+fn recv_raw<B: IoBufMut>(fd: RawFd, buf: &mut B) -> i32 {
+    let len = buf.bytes_total();
+    let ptr = buf.stable_mut_ptr();
+    // SAFETY: the pointer and length describe `buf`'s writable memory,
+    // borrowed mutably for the call.
+    let n = unsafe { libc::recv(fd, ptr.cast(), len, libc::MSG_DONTWAIT) };
+    syscall_result(n)
+}
+
+/// The readiness path's receive (a [`ReadyCall`](super::ReadyCall)'s
+/// call): one non-blocking receive into the start of `buf`, whose bytes are
+/// then marked initialised; its count or `-errno`, and whether it drained
+/// the socket (a short receive).
+pub(crate) fn recv_now<B: IoBufMut>(fd: RawFd, buf: &mut B) -> (i32, bool) {
+    let result = recv_raw(fd, buf);
+    if let Ok(n) = usize::try_from(result) {
+        // SAFETY: the call wrote `n` bytes at the start of `buf`.
+        unsafe { buf.set_init(n) };
+    }
+    (result, short(result, buf.bytes_total()))
+}
+
 /// Receives into `0..bytes_total()` of `buf`.
 pub(crate) struct Recv<B> {
     pub(crate) fd: RawFd,
@@ -37,11 +65,7 @@ unsafe impl<B: IoBufMut> OpCode for Recv<B> {
     }
 
     fn attempt(&mut self) -> i32 {
-        let len = self.buf.bytes_total();
-        let ptr = self.buf.stable_mut_ptr();
-        // SAFETY: the pointer and length describe `buf`'s writable memory.
-        let n = unsafe { libc::recv(self.fd, ptr.cast(), len, libc::MSG_DONTWAIT) };
-        syscall_result(n)
+        recv_raw(self.fd, &mut self.buf)
     }
 
     /// A stream socket: a short receive emptied its queue.

@@ -7,6 +7,22 @@ use io_uring::{opcode, squeue, types};
 use super::{short, syscall_result, Interest, OpCode, Readiness};
 use crate::buf::IoBuf;
 
+/// The io_uring opcode a send stands for, in the metrics per opcode.
+pub(crate) const SEND_OPCODE: u32 = opcode::Send::CODE as u32;
+
+/// One non-blocking send of the initialised bytes of `buf` (the readiness
+/// path's call, and [`Send`]'s try): the count or `-errno` (`-EAGAIN`: the
+/// send buffer is full), and whether it filled the socket (a short send).
+pub(crate) fn send_now<B: IoBuf>(fd: RawFd, buf: &B) -> (i32, bool) {
+    let flags = libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT;
+    let (ptr, len) = (buf.stable_ptr(), buf.bytes_init());
+    // SAFETY: the pointer and length describe `buf`'s initialised bytes,
+    // borrowed for the call; the kernel only reads them.
+    let n = unsafe { libc::send(fd, ptr.cast(), len, flags) };
+    let result = syscall_result(n);
+    (result, short(result, len))
+}
+
 /// Sends the initialised bytes of `buf`. `MSG_NOSIGNAL` is always set: a
 /// closed peer is reported as `BrokenPipe`, never as a SIGPIPE.
 pub(crate) struct Send<B> {
@@ -28,11 +44,7 @@ unsafe impl<B: IoBuf> OpCode for Send<B> {
     }
 
     fn attempt(&mut self) -> i32 {
-        let flags = libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT;
-        let (ptr, len) = (self.buf.stable_ptr(), self.buf.bytes_init());
-        // SAFETY: the pointer and length describe `buf`'s initialised bytes.
-        let n = unsafe { libc::send(self.fd, ptr.cast(), len, flags) };
-        syscall_result(n)
+        send_now(self.fd, &self.buf).0
     }
 
     /// A short send filled the socket's send buffer.
