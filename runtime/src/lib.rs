@@ -53,7 +53,11 @@
 //! what it waits for); the driver's `backend` module alone decides which
 //! backend carries it out. The loop, sockets, files and processes hand the
 //! driver to the operations they start; the driver never reaches up into
-//! them.
+//! them. On epoll a socket's receive or send needs no operation entry at
+//! all: it waits with its task's waker in the fd's own slot and makes its
+//! call inside the poll that returns it (the driver's readiness path, as
+//! tokio keeps its wakers beside the fd), which is what makes the epoll
+//! backend level with tokio.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
