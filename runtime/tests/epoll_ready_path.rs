@@ -2,7 +2,8 @@
 //! the fd's own slot (no operation entry). Every waiter of one socket is
 //! woken, a waiting read that moves to another task is woken there, and a
 //! dropped waiting read stops waiting (nothing left in flight, counted per
-//! opcode as ended). Runs on epoll whatever RINGIO_BACKEND says.
+//! opcode as ended), and debug mode still shows what a task waits on.
+//! Runs on epoll whatever RINGIO_BACKEND says.
 
 use std::future::Future;
 use std::io::Write;
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 use ringio_runtime::metrics;
 use ringio_runtime::net::TcpStream;
+use ringio_runtime::task::{dump, Builder as TaskBuilder, WaitingOn};
 use ringio_runtime::time::{sleep, timeout};
 use ringio_runtime::{spawn, Backend, Builder, Runtime};
 
@@ -147,4 +149,39 @@ fn a_send_waits_for_room_and_the_peer_gets_every_byte() {
         })
         .unwrap();
     assert_eq!(sent, received);
+}
+
+#[test]
+fn in_debug_mode_a_dump_shows_a_socket_read_waiting() {
+    let rt = Builder::new()
+        .backend(Backend::Epoll)
+        .debug(true)
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (stream, mut peer) = pair().await;
+        let reader = TaskBuilder::new()
+            .name("reader")
+            .spawn(async move { stream.read(vec![0u8; 8]).await.0.unwrap() })
+            .unwrap();
+        sleep(Duration::from_millis(20)).await;
+        let d = dump();
+        let t = d.find("reader").unwrap();
+        match t.waiting_on.as_slice() {
+            [WaitingOn::Operation { name, age }] => {
+                assert_eq!(*name, "recv");
+                assert!(*age >= Duration::from_millis(10), "{d}");
+            }
+            other => panic!("the reader waits on {other:?}"),
+        }
+        peer.write_all(b"x").unwrap();
+        assert_eq!(reader.await.unwrap(), 1);
+        // Done: nothing of it is left in the dump.
+        let d = dump();
+        assert!(
+            d.find("reader").is_none_or(|t| t.waiting_on.is_empty()),
+            "{d}"
+        );
+    })
+    .unwrap();
 }

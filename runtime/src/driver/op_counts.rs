@@ -5,6 +5,7 @@
 //! `ringio::op`, fields `key`, `opcode` and the completion's `result`).
 
 use std::cell::Cell;
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -26,6 +27,9 @@ struct Ages {
     current_task: Rc<Cell<u64>>,
     /// Per slab key: the operation in flight there, if any.
     ops: Vec<Option<Record>>,
+    /// Operations of epoll's readiness path waiting (no slab key), by the
+    /// id of their first wait, with their opcode.
+    direct: HashMap<u64, (u8, Record)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -77,20 +81,33 @@ impl OpCounts {
     }
 
     /// Counts an operation of the epoll backend's readiness path (no slab
-    /// key) that ended: completed, and submitted too unless it was counted
-    /// when it started waiting (`waited`, see [`direct_waits`](Self::direct_waits)).
-    pub(super) fn direct(&mut self, opcode: u32, waited: bool) {
+    /// key) that ended: completed, and submitted too unless it started
+    /// waiting (`first`, the id of its first wait, is not 0; see
+    /// [`direct_waits`](Self::direct_waits)).
+    pub(super) fn direct(&mut self, opcode: u32, first: u64) {
         let op = (opcode & 63) as usize;
-        if !waited {
+        if first == 0 {
             self.submitted[op] += 1;
+        } else if let Some(ages) = &mut self.ages {
+            ages.direct.remove(&first);
         }
         self.completed[op] += 1;
     }
 
-    /// Counts an operation of the readiness path that starts waiting: in
-    /// flight (submitted, not completed) until [`direct`](Self::direct).
-    pub(super) fn direct_waits(&mut self, opcode: u32) {
-        self.submitted[(opcode & 63) as usize] += 1;
+    /// Counts an operation of the readiness path that starts waiting, under
+    /// the id `first`: in flight (submitted, not completed) until
+    /// [`direct`](Self::direct); in debug mode recorded with its task.
+    pub(super) fn direct_waits(&mut self, opcode: u32, first: u64) {
+        let op = (opcode & 63) as u8;
+        self.submitted[op as usize] += 1;
+        if let Some(ages) = &mut self.ages {
+            let record = Record {
+                since: Instant::now(),
+                task: ages.current_task.get(),
+                warned: false,
+            };
+            ages.direct.insert(first, (op, record));
+        }
     }
 
     /// Whether nothing records operations one by one (no debug mode, no
@@ -116,6 +133,7 @@ impl OpCounts {
         self.ages = Some(Ages {
             current_task,
             ops: Vec::new(),
+            direct: HashMap::new(),
         });
     }
 
@@ -125,18 +143,22 @@ impl OpCounts {
         let Some(ages) = &mut self.ages else {
             return Vec::new();
         };
+        let kinds = &self.kinds;
+        let keyed =
+            ages.ops.iter_mut().enumerate().filter_map(|(key, slot)| {
+                Some((kinds.get(key).copied().unwrap_or(0), slot.as_mut()?))
+            });
+        let direct = ages.direct.values_mut().map(|(op, r)| (*op, r));
         let mut out = Vec::new();
-        for (key, slot) in ages.ops.iter_mut().enumerate() {
-            if let Some(r) = slot {
-                let held = now.saturating_duration_since(r.since);
-                if !r.warned && held >= age {
-                    r.warned = true;
-                    out.push(InFlightOp {
-                        opcode: self.kinds.get(key).copied().unwrap_or(0),
-                        task: r.task,
-                        age: held,
-                    });
-                }
+        for (opcode, r) in keyed.chain(direct) {
+            let held = now.saturating_duration_since(r.since);
+            if !r.warned && held >= age {
+                r.warned = true;
+                out.push(InFlightOp {
+                    opcode,
+                    task: r.task,
+                    age: held,
+                });
             }
         }
         out
@@ -147,15 +169,17 @@ impl OpCounts {
         let Some(ages) = &self.ages else {
             return Vec::new();
         };
-        ages.ops
-            .iter()
-            .enumerate()
-            .filter_map(|(key, slot)| {
-                slot.map(|r| InFlightOp {
-                    opcode: self.kinds.get(key).copied().unwrap_or(0),
-                    task: r.task,
-                    age: now.saturating_duration_since(r.since),
-                })
+        let keyed =
+            ages.ops.iter().enumerate().filter_map(|(key, slot)| {
+                slot.map(|r| (self.kinds.get(key).copied().unwrap_or(0), r))
+            });
+        let direct = ages.direct.values().copied();
+        keyed
+            .chain(direct)
+            .map(|(opcode, r)| InFlightOp {
+                opcode,
+                task: r.task,
+                age: now.saturating_duration_since(r.since),
             })
             .collect()
     }

@@ -28,9 +28,14 @@
 //!   wakes and forgets every waiter of its interest, and a dropped future
 //!   removes its id ([`Epoll::unwait_direct`]). A socket read or write then
 //!   costs no slab insert and removal, no entry state, no per-key counts
-//!   (tokio keeps its wakers beside the fd in the same way). Debug mode,
-//!   and a subscriber of the `ringio::op` events, keep every operation in
-//!   an entry, where they can see it.
+//!   (tokio keeps its wakers beside the fd in the same way). Sockets'
+//!   receives and sends use the same path through a
+//!   [`ReadyCall`](super::op::ReadyCall), which lends its buffer to the call
+//!   instead of owning an operation. A call that waits is in flight in the
+//!   metrics per opcode, and debug mode records its task and age under the
+//!   id of its first wait. A subscriber of the `ringio::op` events (one
+//!   per submission and completion, by key) keeps owned operations in
+//!   entries, where it can see them.
 //! - [`Readiness::Inline`]: tried once at submission (`Completed`).
 //! - [`Readiness::Blocking`]: first one try that cannot block
 //!   ([`OpCode::try_nowait`]: a file read with `preadv2(RWF_NOWAIT)`,
@@ -157,15 +162,16 @@ pub(crate) struct Epoll {
 pub(crate) struct DirectWait {
     /// The id it waits under in its fd's slot (0: not waiting).
     pub(crate) id: u64,
-    /// It waited once, and was counted then as submitted (in flight) in
-    /// the metrics per opcode.
-    pub(crate) counted: bool,
+    /// The id of its first wait (0: it never waited): from then on it is
+    /// in flight in the metrics per opcode (and, in debug mode, recorded
+    /// under this id with its task and age) until it ends.
+    pub(crate) first: u64,
 }
 
 impl DirectWait {
     /// Whether the driver must hear of the future's drop.
     pub(crate) fn started(&self) -> bool {
-        self.id != 0 || self.counted
+        self.id != 0 || self.first != 0
     }
 }
 
@@ -474,12 +480,12 @@ impl Epoll {
         if self.closed {
             // Shutdown woke and forgot every waiter.
             wait.id = 0;
-            self.op_counts.direct(opcode, wait.counted);
+            self.op_counts.direct(opcode, wait.first);
             return Poll::Ready(-libc::ECANCELED);
         }
         let Some(w) = self.fds.get_mut(fd).filter(|w| w.pollable) else {
             wait.id = 0;
-            self.op_counts.direct(opcode, wait.counted);
+            self.op_counts.direct(opcode, wait.first);
             return Poll::Ready(call().0);
         };
         if wait.id != 0 {
@@ -495,7 +501,7 @@ impl Epoll {
                 if drained {
                     w.set_ready(interest, false);
                 }
-                self.op_counts.direct(opcode, wait.counted);
+                self.op_counts.direct(opcode, wait.first);
                 return Poll::Ready(result);
             }
             w.set_ready(interest, false);
@@ -504,10 +510,10 @@ impl Epoll {
         w.tasks(interest).push(self.last_wait, cx.waker().clone());
         self.waiting += 1;
         wait.id = self.last_wait;
-        if !wait.counted {
+        if wait.first == 0 {
             // In flight for the metrics per opcode from now on.
-            self.op_counts.direct_waits(opcode);
-            wait.counted = true;
+            wait.first = self.last_wait;
+            self.op_counts.direct_waits(opcode, wait.first);
         }
         Poll::Pending
     }
@@ -537,8 +543,8 @@ impl Epoll {
                 }
             }
         }
-        if wait.counted {
-            self.op_counts.direct(opcode, true);
+        if wait.first != 0 {
+            self.op_counts.direct(opcode, wait.first);
         }
     }
 
