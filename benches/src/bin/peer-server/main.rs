@@ -10,7 +10,8 @@
 //!   into an owned buffer), `ringio-read_buf` (`read_buf`: a multishot
 //!   receive into the loop's provided-buffer pool), `tokio` (current_thread
 //!   runtime), `raw-uring` (a loop written directly on the io-uring crate:
-//!   the floor), `ringio-epoll` (`read` on the epoll backend, as where
+//!   the floor), `raw-uring-fixed` (the same loop through registered
+//!   files), `ringio-epoll` (`read` on the epoll backend, as where
 //!   io_uring is refused), and with the `peers` feature `monoio` and
 //!   `compio`.
 //! - `--mode line`: each line is written back, as an application would
@@ -72,7 +73,8 @@ fn run() -> Result<(), String> {
         ("ringio-epoll", "line") => ringio_peer::line(Some(ringio::Backend::Epoll)),
         ("tokio", "echo") => tokio_peer::echo(),
         ("tokio", "line") => tokio_peer::line(),
-        ("raw-uring", "echo") => raw_uring::echo(),
+        ("raw-uring", "echo") => raw_uring::echo(false),
+        ("raw-uring-fixed", "echo") => raw_uring::echo(true),
         ("ringio", "http") => hyper_peer::ringio(),
         ("tokio", "http") => hyper_peer::tokio(),
         #[cfg(feature = "peers")]

@@ -3,6 +3,10 @@
 //! One accept kept armed; per connection one receive into its own 64 KiB
 //! buffer, then sends until the bytes are all written back, then the next
 //! receive. One `io_uring_enter` per batch of completions.
+//!
+//! `raw-uring-fixed` is the same loop with each connection's socket in the
+//! ring's registered file table (`IOSQE_FIXED_FILE`: the kernel takes no
+//! file reference per operation), to measure what registered files buy.
 
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -25,32 +29,38 @@ struct Conn {
     sent: usize,
 }
 
-fn recv(i: usize, c: &mut Conn) -> squeue::Entry {
-    opcode::Recv::new(
-        types::Fd(c.fd.as_raw_fd()),
-        c.buf.as_mut_ptr(),
-        c.buf.len() as u32,
-    )
-    .build()
-    .user_data((i as u64) << 1 | RECV)
+/// Connections (and registered file slots) at most, with `fixed`.
+const FIXED_SLOTS: u32 = 4096;
+
+fn recv(i: usize, c: &mut Conn, fixed: bool) -> squeue::Entry {
+    let (ptr, len) = (c.buf.as_mut_ptr(), c.buf.len() as u32);
+    let sqe = if fixed {
+        opcode::Recv::new(types::Fixed(i as u32), ptr, len).build()
+    } else {
+        opcode::Recv::new(types::Fd(c.fd.as_raw_fd()), ptr, len).build()
+    };
+    sqe.user_data((i as u64) << 1 | RECV)
 }
 
-fn send(i: usize, c: &Conn) -> squeue::Entry {
+fn send(i: usize, c: &Conn, fixed: bool) -> squeue::Entry {
     let rest = &c.buf[c.sent..c.len];
-    opcode::Send::new(
-        types::Fd(c.fd.as_raw_fd()),
-        rest.as_ptr(),
-        rest.len() as u32,
-    )
-    .build()
-    .user_data((i as u64) << 1 | SEND)
+    let (ptr, len) = (rest.as_ptr(), rest.len() as u32);
+    let sqe = if fixed {
+        opcode::Send::new(types::Fixed(i as u32), ptr, len).build()
+    } else {
+        opcode::Send::new(types::Fd(c.fd.as_raw_fd()), ptr, len).build()
+    };
+    sqe.user_data((i as u64) << 1 | SEND)
 }
 
-/// Serves echo until killed.
-pub fn echo() -> io::Result<()> {
+/// Serves echo until killed; `fixed`: through registered files.
+pub fn echo(fixed: bool) -> io::Result<()> {
     let listener = sys::listen_local()?;
     announce(listener.local_addr()?.port())?;
     let mut ring = ringio_benches::uring::ring(4096)?;
+    if fixed {
+        ring.submitter().register_files_sparse(FIXED_SLOTS)?;
+    }
     let accept = opcode::Accept::new(
         types::Fd(listener.as_raw_fd()),
         std::ptr::null_mut(),
@@ -91,10 +101,17 @@ pub fn echo() -> io::Result<()> {
                             conns.len() - 1
                         }
                     };
+                    if fixed {
+                        if i >= FIXED_SLOTS as usize {
+                            return Err(io::Error::other("more connections than file slots"));
+                        }
+                        let raw = conns[i].as_ref().map_or(-1, |c| c.fd.as_raw_fd());
+                        ring.submitter().register_files_update(i as u32, &[raw])?;
+                    }
                     if let Some(c) = conns[i].as_mut() {
                         // SAFETY: the connection's buffer stays boxed in
                         // `conns` until this receive completes.
-                        unsafe { push(&mut ring, &recv(i, c))? };
+                        unsafe { push(&mut ring, &recv(i, c, fixed))? };
                     }
                 }
                 // SAFETY: as above, no buffer.
@@ -108,6 +125,10 @@ pub fn echo() -> io::Result<()> {
             if res <= 0 {
                 // End of stream or an error: close the connection. No other
                 // operation of it is in flight (one at a time).
+                if fixed {
+                    // The table's reference would keep the socket open.
+                    ring.submitter().register_files_update(i as u32, &[-1])?;
+                }
                 conns[i] = None;
                 free.push(i);
                 continue;
@@ -115,13 +136,13 @@ pub fn echo() -> io::Result<()> {
             let sqe = if data & 1 == RECV {
                 c.len = res as usize;
                 c.sent = 0;
-                send(i, c)
+                send(i, c, fixed)
             } else {
                 c.sent += res as usize;
                 if c.sent < c.len {
-                    send(i, c)
+                    send(i, c, fixed)
                 } else {
-                    recv(i, c)
+                    recv(i, c, fixed)
                 }
             };
             // SAFETY: as above, the box outlives the operation.

@@ -56,6 +56,7 @@ pub const ECHO_PEERS: &[Peer] = &[
     rust("monoio", "monoio", false, true),
     rust("compio", "compio", false, true),
     rust("raw io_uring", "raw-uring", false, false),
+    rust("raw io_uring fixed", "raw-uring-fixed", false, false),
     python("asyncio", "echo", "asyncio"),
     python("uvloop", "echo", "uvloop"),
 ];
