@@ -107,10 +107,22 @@ fn a_dropped_waiting_read_stops_waiting_and_loses_nothing() {
         assert_eq!(after.ops_in_flight, before.ops_in_flight, "{after}");
         let recv = after.opcode("recv").expect("the read counts as a recv");
         assert_eq!(recv.submitted, recv.completed, "{after}");
+        assert!(after.ops_submitted > before.ops_submitted, "{after}");
+        assert_eq!(
+            after.ops_completed,
+            after.ops_submitted - after.ops_in_flight,
+            "{after}"
+        );
         // The bytes sent after the drop go to the next read, whole.
         peer.write_all(b"kept").unwrap();
         let (res, buf) = stream.read(vec![0u8; 8]).await;
         assert_eq!(&buf[..res.unwrap()], b"kept");
+        // A read and a send that never waited count too.
+        let mid = metrics::current().unwrap();
+        stream.write_all(b"echo".to_vec()).await.0.unwrap();
+        let end = metrics::current().unwrap();
+        assert_eq!(end.ops_submitted, mid.ops_submitted + 1, "{end}");
+        assert_eq!(end.ops_completed, mid.ops_completed + 1, "{end}");
     })
     .unwrap();
 }

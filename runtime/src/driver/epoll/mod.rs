@@ -273,15 +273,15 @@ impl Epoll {
                 .ops
                 .insert(Lifecycle::Completed(Cqe::of(-libc::ECANCELED)));
         }
-        self.stats.submitted += 1;
         let readiness = data.readiness();
         if let (Readiness::Fd(fd, _), false) = (readiness, multishot) {
-            // The readiness path: the opcode is read when it completes.
+            // The readiness path: counted when it is first polled.
             self.register(fd);
             if self.op_counts.plain() {
                 return DIRECT;
             }
         }
+        self.stats.submitted += 1;
         let opcode = data.opcode();
         match readiness {
             Readiness::Inline => {
@@ -480,12 +480,12 @@ impl Epoll {
         if self.closed {
             // Shutdown woke and forgot every waiter.
             wait.id = 0;
-            self.op_counts.direct(opcode, wait.first);
+            self.count_direct(opcode, wait.first);
             return Poll::Ready(-libc::ECANCELED);
         }
         let Some(w) = self.fds.get_mut(fd).filter(|w| w.pollable) else {
             wait.id = 0;
-            self.op_counts.direct(opcode, wait.first);
+            self.count_direct(opcode, wait.first);
             return Poll::Ready(call().0);
         };
         if wait.id != 0 {
@@ -501,7 +501,7 @@ impl Epoll {
                 if drained {
                     w.set_ready(interest, false);
                 }
-                self.op_counts.direct(opcode, wait.first);
+                self.count_direct(opcode, wait.first);
                 return Poll::Ready(result);
             }
             w.set_ready(interest, false);
@@ -511,11 +511,22 @@ impl Epoll {
         self.waiting += 1;
         wait.id = self.last_wait;
         if wait.first == 0 {
-            // In flight for the metrics per opcode from now on.
+            // In flight for the metrics from now on.
             wait.first = self.last_wait;
+            self.stats.submitted += 1;
             self.op_counts.direct_waits(opcode, wait.first);
         }
         Poll::Pending
+    }
+
+    /// Counts a call of the readiness path that ended (see
+    /// [`OpCounts::direct`]); one that never waited is counted as
+    /// submitted here.
+    fn count_direct(&mut self, opcode: u32, first: u64) {
+        if first == 0 {
+            self.stats.submitted += 1;
+        }
+        self.op_counts.direct(opcode, first);
     }
 
     /// Registers `fd` for a call of the readiness path
@@ -544,7 +555,7 @@ impl Epoll {
             }
         }
         if wait.first != 0 {
-            self.op_counts.direct(opcode, wait.first);
+            self.count_direct(opcode, wait.first);
         }
     }
 
