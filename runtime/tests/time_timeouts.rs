@@ -141,12 +141,24 @@ fn interval_skip_and_delay_drop_missed_ticks() {
         for behavior in [MissedTickBehavior::Skip, MissedTickBehavior::Delay] {
             let mut iv = interval(Duration::from_millis(10)).unwrap();
             iv.set_missed_tick_behavior(behavior);
-            iv.tick().await;
+            let start = iv.tick().await;
             std::thread::sleep(Duration::from_millis(35));
             iv.tick().await; // the late one fires at once
-            let t0 = Instant::now();
-            iv.tick().await; // the next one waits again
-            assert!(t0.elapsed() >= Duration::from_millis(4), "{behavior:?}");
+            let late_at = Instant::now();
+            let next = iv.tick().await; // the next one waits again
+            let waited = Instant::now() - late_at;
+            match behavior {
+                // Back on the schedule: the first multiple of the period
+                // after the stall (40 ms), not a burst of the missed ones.
+                MissedTickBehavior::Skip => {
+                    assert!(next - start >= Duration::from_millis(40), "{behavior:?}");
+                    assert!(Instant::now() - start >= Duration::from_millis(40));
+                }
+                // A whole period (10 ms) after the late tick; a burst
+                // would not wait at all. 5 ms leaves room for a loaded CPU
+                // between the tick and the clock read after it.
+                _ => assert!(waited >= Duration::from_millis(5), "{behavior:?}"),
+            }
         }
         let _ = time::Duration::ZERO;
     })
