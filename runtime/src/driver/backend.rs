@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use super::bufring::BufRing;
 use super::epoll::{DirectWait, Epoll, Spawner};
-use super::op::{Interest, OpCode, Readiness};
+use super::op::{Interest, OpCode};
 use super::{build_ring, Cqe, DeferredCloses, DriverStats, RingFeatures, Uring};
 use crate::error::RuntimeError;
 
@@ -179,14 +179,6 @@ impl Driver {
         }
     }
 
-    /// The future of a [`DIRECT`](super::DIRECT) operation that started
-    /// (`wait`) was dropped (see [`Epoll::unwait_direct`]).
-    pub(crate) fn unwait_direct(&mut self, data: &mut dyn OpCode, wait: DirectWait) {
-        if let (Driver::Epoll(e), Readiness::Fd(fd, interest)) = (self, data.readiness()) {
-            e.unwait_direct(fd, interest, data.opcode(), wait);
-        }
-    }
-
     /// Registers `fd` for calls on epoll's readiness path (nothing to do
     /// on io_uring, which has none).
     pub(crate) fn prepare_call(&mut self, fd: RawFd) {
@@ -212,8 +204,9 @@ impl Driver {
         }
     }
 
-    /// The future of a call on the readiness path that started (`wait`)
-    /// was dropped.
+    /// The future of a call on the readiness path (a
+    /// [`DIRECT`](super::DIRECT) operation or a `ReadyCall`) that started
+    /// (`wait`) was dropped (see [`Epoll::unwait_call`]).
     pub(crate) fn unwait_call(
         &mut self,
         fd: RawFd,
@@ -222,7 +215,7 @@ impl Driver {
         wait: DirectWait,
     ) {
         if let Driver::Epoll(e) = self {
-            e.unwait_direct(fd, interest, opcode, wait);
+            e.unwait_call(fd, interest, opcode, wait);
         }
     }
 

@@ -106,13 +106,21 @@ enum MultiRecv<R> {
     Fallback,
 }
 
-/// The loop's driver when it runs the epoll backend, whose readiness path
-/// ([`ReadyCall`]) serves a socket's receives and sends without an
-/// operation entry; `None` on io_uring or outside a loop.
-fn epoll_driver() -> Option<DriverRef> {
-    let driver = context::driver()?;
-    let epoll = driver.borrow().backend() == Backend::Epoll;
-    epoll.then_some(driver)
+/// The loop's driver, looked up once per call, by what serves a socket's
+/// receives and sends.
+enum LoopDriver {
+    /// The epoll backend, whose readiness path ([`ReadyCall`]) needs no
+    /// operation entry.
+    Epoll(DriverRef),
+    /// io_uring's operations (`None` outside a loop).
+    Ops(Option<DriverRef>),
+}
+
+fn loop_driver() -> LoopDriver {
+    match context::driver() {
+        Some(d) if d.borrow().backend() == Backend::Epoll => LoopDriver::Epoll(d),
+        other => LoopDriver::Ops(other),
+    }
 }
 
 /// Turns a `-1` return of a libc call into the thread's errno.
@@ -263,14 +271,17 @@ impl Socket {
             let (res, buf) = self.recv_from(buf).await;
             return (res.map(|(n, _)| n), buf);
         }
-        if let Some(driver) = epoll_driver() {
-            // On epoll's readiness path a dropped receive has received
-            // nothing, so nothing is ever stashed: no turn to take.
-            let fd = self.raw();
-            let call = || recv_now(fd, &mut buf);
-            let res = ReadyCall::new(driver, fd, Interest::Read, RECV_OPCODE, call).await;
-            return (res.map(|n| n as usize), buf);
-        }
+        let driver = match loop_driver() {
+            LoopDriver::Epoll(driver) => {
+                // On epoll's readiness path a dropped receive has received
+                // nothing, so nothing is ever stashed: no turn to take.
+                let fd = self.raw();
+                let call = || recv_now(fd, &mut buf);
+                let res = ReadyCall::new(driver, fd, Interest::Read, RECV_OPCODE, call).await;
+                return (res.map(|n| n as usize), buf);
+            }
+            LoopDriver::Ops(driver) => driver,
+        };
         let stash = self.stash.clone();
         if let Some(s) = &stash {
             let turn = s.turn().await;
@@ -298,7 +309,7 @@ impl Socket {
             turn.hand_over();
         }
         let done = Op::submit(
-            context::driver(),
+            driver,
             Recv {
                 fd: self.raw(),
                 buf,
@@ -691,14 +702,17 @@ impl Socket {
 
     /// Sends the initialised bytes of `buf`.
     pub(crate) async fn send<B: IoBuf>(&self, buf: B) -> (io::Result<usize>, B) {
-        if let Some(driver) = epoll_driver() {
-            let fd = self.raw();
-            let call = || send_now(fd, &buf);
-            let res = ReadyCall::new(driver, fd, Interest::Write, SEND_OPCODE, call).await;
-            return (res.map(|n| n as usize), buf);
-        }
+        let driver = match loop_driver() {
+            LoopDriver::Epoll(driver) => {
+                let fd = self.raw();
+                let call = || send_now(fd, &buf);
+                let res = ReadyCall::new(driver, fd, Interest::Write, SEND_OPCODE, call).await;
+                return (res.map(|n| n as usize), buf);
+            }
+            LoopDriver::Ops(driver) => driver,
+        };
         let done = Op::submit(
-            context::driver(),
+            driver,
             Send {
                 fd: self.raw(),
                 buf,

@@ -8,84 +8,82 @@ use std::task::Waker;
 
 use crate::driver::op::Interest;
 
-/// The keys of the operations waiting for one fd and interest, in the
-/// order they started waiting. Almost always one (a socket's reader, or
-/// its writer): that one is kept inline, in the fd's own slot, so waiting
-/// and waking touch no memory of the list's own (at 1,000 connections a
-/// list on the heap was a cache miss on every wait).
-#[derive(Default)]
-pub(super) struct Keys {
-    first: Option<usize>,
-    rest: Vec<usize>,
+/// The operations waiting for one fd and interest, in the order they
+/// started waiting. Almost always one (a socket's reader, or its writer):
+/// that one is kept inline, in the fd's own slot, so waiting and waking
+/// touch no memory of the list's own (at 1,000 connections a list on the
+/// heap was a cache miss on every wait).
+pub(super) struct Inline<T> {
+    first: Option<T>,
+    rest: Vec<T>,
 }
 
-impl Keys {
-    /// Adds `key` last.
-    pub(super) fn push(&mut self, key: usize) {
+impl<T> Default for Inline<T> {
+    fn default() -> Self {
+        Inline {
+            first: None,
+            rest: Vec::new(),
+        }
+    }
+}
+
+impl<T> Inline<T> {
+    /// Adds `item` last.
+    pub(super) fn push(&mut self, item: T) {
         if self.first.is_none() && self.rest.is_empty() {
-            self.first = Some(key);
+            self.first = Some(item);
         } else {
-            self.rest.push(key);
+            self.rest.push(item);
         }
     }
 
-    /// Whether no operation waits.
+    /// Whether nobody waits.
     pub(super) fn is_empty(&self) -> bool {
         self.first.is_none() && self.rest.is_empty()
     }
 
-    /// Keeps the keys `keep` accepts, in order.
-    pub(super) fn retain(&mut self, mut keep: impl FnMut(&usize) -> bool) {
+    /// Keeps the items `keep` accepts, in order.
+    pub(super) fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
         if self.first.as_ref().is_some_and(|k| !keep(k)) {
             self.first = None;
         }
         self.rest.retain(keep);
     }
 
-    /// Takes every key, in order, leaving the list empty.
-    pub(super) fn take(&mut self) -> impl Iterator<Item = usize> + '_ {
+    /// Takes every item, in order, leaving the list empty.
+    pub(super) fn take(&mut self) -> impl Iterator<Item = T> + '_ {
         self.first.take().into_iter().chain(self.rest.drain(..))
     }
 }
 
-impl IntoIterator for Keys {
-    type Item = usize;
-    type IntoIter = std::iter::Chain<std::option::IntoIter<usize>, std::vec::IntoIter<usize>>;
+impl<T> IntoIterator for Inline<T> {
+    type Item = T;
+    type IntoIter = std::iter::Chain<std::option::IntoIter<T>, std::vec::IntoIter<T>>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.first.into_iter().chain(self.rest)
     }
 }
 
+/// The slab keys of the operations waiting for one fd and interest.
+pub(super) type Keys = Inline<usize>;
+
 /// The operations on the readiness path (no slab entry, see the module
 /// docs of `epoll`) waiting for one fd and interest: each by the id it got
-/// when it started waiting, with its task's waker. The first inline, as in
-/// [`Keys`].
-#[derive(Default)]
-pub(super) struct Tasks {
-    first: Option<(u64, Waker)>,
-    rest: Vec<(u64, Waker)>,
-}
+/// when it started waiting, with its task's waker.
+pub(super) type Tasks = Inline<(u64, Waker)>;
 
 impl Tasks {
-    /// Adds the waiter `id`, last.
-    pub(super) fn push(&mut self, id: u64, waker: Waker) {
-        if self.first.is_none() && self.rest.is_empty() {
-            self.first = Some((id, waker));
-        } else {
-            self.rest.push((id, waker));
-        }
-    }
-
     /// If `id` still waits (no readiness event took it), gives it `waker`
     /// (the future may have moved to another task) and says so.
     pub(super) fn refresh(&mut self, id: u64, waker: &Waker) -> bool {
-        let found = match &mut self.first {
-            Some((k, w)) if *k == id => Some(w),
-            _ => self.rest.iter_mut().find(|(k, _)| *k == id).map(|(_, w)| w),
-        };
+        let found = self
+            .first
+            .iter_mut()
+            .chain(self.rest.iter_mut())
+            .find(|(k, _)| *k == id);
         match found {
-            Some(w) => {
+            Some((_, w)) => {
                 if !w.will_wake(waker) {
                     w.clone_from(waker);
                 }
@@ -97,22 +95,12 @@ impl Tasks {
 
     /// Removes the waiter `id`; whether it was there.
     pub(super) fn remove(&mut self, id: u64) -> bool {
-        if self.first.as_ref().is_some_and(|(k, _)| *k == id) {
-            self.first = None;
-            return true;
-        }
-        match self.rest.iter().position(|(k, _)| *k == id) {
-            Some(i) => {
-                self.rest.remove(i);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Whether nobody waits.
-    pub(super) fn is_empty(&self) -> bool {
-        self.first.is_none() && self.rest.is_empty()
+        let mut found = false;
+        self.retain(|(k, _)| {
+            found |= *k == id;
+            *k != id
+        });
+        found
     }
 
     /// Moves every waiter's waker into `into`, in order; returns how many.
@@ -289,9 +277,9 @@ mod tests {
         let wakers: Vec<Waker> = counts.iter().map(|c| Waker::from(c.clone())).collect();
         let mut t = Tasks::default();
         assert!(t.is_empty());
-        t.push(1, wakers[0].clone());
-        t.push(2, wakers[1].clone());
-        t.push(3, wakers[2].clone());
+        t.push((1, wakers[0].clone()));
+        t.push((2, wakers[1].clone()));
+        t.push((3, wakers[2].clone()));
         // 2 moved to the task of waker 0.
         assert!(t.refresh(2, &wakers[0]));
         assert!(!t.refresh(9, &wakers[0]));

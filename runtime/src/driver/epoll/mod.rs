@@ -26,7 +26,7 @@
 //!   keeping the waiting task's waker in the fd's own slot
 //!   ([`Tasks`](fd_table::Tasks)) under an id the future holds; an event
 //!   wakes and forgets every waiter of its interest, and a dropped future
-//!   removes its id ([`Epoll::unwait_direct`]). A socket read or write then
+//!   removes its id ([`Epoll::unwait_call`]). A socket read or write then
 //!   costs no slab insert and removal, no entry state, no per-key counts
 //!   (tokio keeps its wakers beside the fd in the same way). Sockets'
 //!   receives and sends use the same path through a
@@ -507,7 +507,7 @@ impl Epoll {
             w.set_ready(interest, false);
         }
         self.last_wait += 1;
-        w.tasks(interest).push(self.last_wait, cx.waker().clone());
+        w.tasks(interest).push((self.last_wait, cx.waker().clone()));
         self.waiting += 1;
         wait.id = self.last_wait;
         if wait.first == 0 {
@@ -540,7 +540,7 @@ impl Epoll {
 
     /// The future of an operation on the readiness path was dropped: it
     /// stops waiting, and ends (cancelled) for the metrics.
-    pub(crate) fn unwait_direct(
+    pub(crate) fn unwait_call(
         &mut self,
         fd: RawFd,
         interest: Interest,

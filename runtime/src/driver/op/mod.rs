@@ -326,8 +326,10 @@ fn drop_direct<T: OpCode>(driver: &RefCell<Driver>, wait: DirectWait, mut data: 
         // Failing to borrow is only reachable if a destructor runs inside
         // the driver: the stale waker then costs one spurious wake-up, and
         // the metrics per opcode keep counting the operation in flight.
-        if let Ok(mut d) = driver.try_borrow_mut() {
-            d.unwait_direct(&mut data, wait);
+        if let (Ok(mut d), Readiness::Fd(fd, interest)) =
+            (driver.try_borrow_mut(), data.readiness())
+        {
+            d.unwait_call(fd, interest, data.opcode(), wait);
         }
     }
     let mut wakes = Vec::new();
