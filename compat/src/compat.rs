@@ -18,9 +18,16 @@ pub const DEFAULT_BUFFER: usize = 64 * 1024;
 /// one call. `Compat` keeps one owned buffer per direction, and each
 /// direction costs one copy (monoio's and compio's adapters pay the same):
 ///
-/// - **read**: the kernel fills the owned read buffer; `poll_read` copies
-///   from it into the caller's buffer. `poll_fill_buf` (the `AsyncBufRead`
-///   traits) lends it without a copy.
+/// - **read**: on io_uring, a socket's `poll_read` is served from the
+///   loop's receive-buffer pool: the socket's multishot receive stays
+///   armed (no submission per read), the kernel picks a pool buffer only
+///   when data arrives (an idle connection holds none), and `poll_read`
+///   copies from it straight into the caller's buffer; what did not fit
+///   waits in the socket for the next read. Otherwise (the epoll backend,
+///   pipes, the pool momentarily empty) the kernel fills an owned read
+///   buffer and `poll_read` copies from it. `poll_fill_buf` (the
+///   `AsyncBufRead` traits) reads into the owned buffer and lends it
+///   without a copy.
 /// - **write**: `poll_write` copies the caller's bytes into the owned write
 ///   buffer, submits a write of all of it and returns `Ready(n)` at once;
 ///   the next `poll_write` and `poll_flush` wait for that write, and report
@@ -28,9 +35,10 @@ pub const DEFAULT_BUFFER: usize = 64 * 1024;
 ///   into one write.
 ///
 /// Reads are cancellation-safe: the read in flight and the bytes received
-/// belong to the `Compat`, not to the caller's read future, so a read
-/// dropped between polls (a timeout, the losing branch of a `select!`)
-/// loses nothing: its bytes are served by the next read.
+/// belong to the `Compat` (or, for a pooled read, to the socket), not to
+/// the caller's read future, so a read dropped between polls (a timeout,
+/// the losing branch of a `select!`) loses nothing: its bytes are served
+/// by the next read.
 ///
 /// `T` is one of [`TcpStream`](ringio_runtime::net::TcpStream),
 /// [`UnixStream`](ringio_runtime::net::UnixStream), their owned halves, and
@@ -40,10 +48,12 @@ pub const DEFAULT_BUFFER: usize = 64 * 1024;
 /// [`OwnedWrite`](crate::OwnedWrite). Like the sockets themselves, a
 /// `Compat` belongs to the loop of the thread that made it (`!Send`).
 ///
-/// Memory: a waiting read holds its owned buffer ([`DEFAULT_BUFFER`], 64
-/// KiB, unless [`Compat::with_capacity`] says otherwise), so a server with
-/// very many idle connections may want smaller buffers; the write buffer
-/// grows to what one `poll_write` takes, at most its capacity.
+/// Memory: a pooled read holds no buffer while it waits; an owned read
+/// (epoll, pipes, `poll_fill_buf`) holds its owned buffer
+/// ([`DEFAULT_BUFFER`], 64 KiB, unless [`Compat::with_capacity`] says
+/// otherwise), so a server with very many idle connections on epoll may
+/// want smaller buffers; the write buffer grows to what one `poll_write`
+/// takes, at most its capacity.
 pub struct Compat<T> {
     pub(crate) io: Rc<T>,
     pub(crate) reader: Reader,
@@ -72,8 +82,10 @@ impl<T> Compat<T> {
     }
 
     /// Unwraps the socket or pipe. Fails, handing the `Compat` back, while
-    /// an operation is in flight or received bytes are unread (they would
-    /// be lost): flush, and read what was received, first.
+    /// an operation is in flight or bytes the `Compat` received are unread
+    /// (they would be lost): flush, and read what was received, first.
+    /// Bytes a pooled read had no room for wait in the socket itself and
+    /// come back with it.
     pub fn into_inner(self) -> Result<T, Compat<T>> {
         if !self.reader.is_idle() || !self.writer.is_idle() {
             return Err(self);

@@ -18,8 +18,11 @@ impl<T: OwnedRead> AsyncRead for Compat<T> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let room = buf.len();
-        this.reader
-            .poll_read(&this.io, cx, room, |b| buf[..b.len()].copy_from_slice(b))
+        let mut filled = 0;
+        this.reader.poll_read(&this.io, cx, room, |b| {
+            buf[filled..filled + b.len()].copy_from_slice(b);
+            filled += b.len();
+        })
     }
 }
 

@@ -2,9 +2,11 @@
 //!
 //! - [`Compat`] puts ringio's sockets and pipes under tokio's and futures'
 //!   `AsyncRead`/`AsyncBufRead`/`AsyncWrite` and hyper's `rt::Read`/
-//!   `rt::Write`, with one owned buffer and one copy per direction, and
-//!   reads that lose nothing when a read future is dropped (see
-//!   [`Compat`] for why a completion-based runtime needs the copy);
+//!   `rt::Write`, with one copy per direction (socket reads on io_uring
+//!   copy straight out of the loop's receive-buffer pool; writes and
+//!   other reads go through one owned buffer per direction), and reads
+//!   that lose nothing when a read future is dropped (see [`Compat`] for
+//!   why a completion-based runtime needs the copy);
 //! - [`RingioExecutor`] is hyper's `Executor` (HTTP/2 streams and client
 //!   connections become ringio tasks; `!Send` services are fine);
 //! - [`RingioTimer`] is hyper's `Timer` (`header_read_timeout`, HTTP/2

@@ -9,6 +9,7 @@ use std::io;
 use std::net::Shutdown;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll};
 
 use ringio_runtime::net::{tcp, unix, TcpStream, UnixStream};
 use ringio_runtime::pipe::{PipeReader, PipeWriter};
@@ -30,6 +31,15 @@ mod sealed {
 pub trait OwnedRead: sealed::Sealed + 'static {
     #[doc(hidden)]
     fn read_owned(io: Rc<Self>, buf: Vec<u8>) -> ReadFuture;
+    /// A read served from the loop's receive-buffer pool (sockets), or
+    /// `Ready(None)` when it cannot be (then `read_owned`).
+    #[doc(hidden)]
+    fn poll_read_pooled(
+        io: &Self,
+        cx: &mut Context<'_>,
+        room: usize,
+        put: &mut dyn FnMut(&[u8]),
+    ) -> Poll<Option<io::Result<usize>>>;
 }
 
 /// A ringio type that writes from owned buffers: [`TcpStream`],
@@ -43,11 +53,19 @@ pub trait OwnedWrite: sealed::Sealed + 'static {
 }
 
 macro_rules! owned_read {
-    ($($t:ty),*) => {$(
+    ($($t:ty => |$io:ident, $cx:ident, $room:ident, $put:ident| $pooled:expr),*) => {$(
         impl sealed::Sealed for $t {}
         impl OwnedRead for $t {
             fn read_owned(io: Rc<Self>, buf: Vec<u8>) -> ReadFuture {
                 Box::pin(async move { io.read(buf).await })
+            }
+            fn poll_read_pooled(
+                $io: &Self,
+                $cx: &mut Context<'_>,
+                $room: usize,
+                $put: &mut dyn FnMut(&[u8]),
+            ) -> Poll<Option<io::Result<usize>>> {
+                $pooled
             }
         }
     )*};
@@ -67,11 +85,12 @@ macro_rules! owned_write {
 }
 
 owned_read!(
-    TcpStream,
-    UnixStream,
-    tcp::OwnedReadHalf,
-    unix::OwnedReadHalf,
-    PipeReader
+    TcpStream => |io, cx, room, put| io.poll_read_pooled(cx, room, put),
+    UnixStream => |io, cx, room, put| io.poll_read_pooled(cx, room, put),
+    tcp::OwnedReadHalf => |io, cx, room, put| io.poll_read_pooled(cx, room, put),
+    unix::OwnedReadHalf => |io, cx, room, put| io.poll_read_pooled(cx, room, put),
+    // A pipe has no provided-buffer receive: every read is an owned one.
+    PipeReader => |_io, _cx, _room, _put| Poll::Ready(None)
 );
 impl sealed::Sealed for tcp::OwnedWriteHalf {}
 impl sealed::Sealed for unix::OwnedWriteHalf {}

@@ -1,4 +1,6 @@
-//! The read direction of a `Compat`: one owned buffer, one read in flight.
+//! The read direction of a `Compat`: reads served from the loop's pool
+//! (sockets on io_uring: see `Reader::poll_read`), else one owned buffer
+//! and one read in flight.
 //!
 //! The kernel reads into the owned buffer (a ring operation may write into
 //! it after the poll that started it returned, so it cannot be the
@@ -81,17 +83,28 @@ impl Reader {
         self.pos = (self.pos + n).min(self.buf.len());
     }
 
-    /// Fills up to `room` bytes through `put`, reading when nothing is
-    /// buffered; `Ok(0)` at end of stream (or when `room` is 0).
+    /// Hands up to `room` bytes to `put` (which appends them; it may be
+    /// called more than once), reading when nothing is buffered; `Ok(0)`
+    /// at end of stream (or when `room` is 0).
+    ///
+    /// With nothing buffered here and no owned read in flight, the read is
+    /// served from the loop's receive-buffer pool: the bytes are copied
+    /// from the pool buffer the kernel filled straight into the caller's
+    /// (the one copy), and no owned buffer is held while waiting.
     pub(crate) fn poll_read<T: OwnedRead>(
         &mut self,
         io: &Rc<T>,
         cx: &mut Context<'_>,
         room: usize,
-        put: impl FnOnce(&[u8]),
+        mut put: impl FnMut(&[u8]),
     ) -> Poll<io::Result<usize>> {
         if room == 0 {
             return Poll::Ready(Ok(0));
+        }
+        if self.pos == self.buf.len() && self.in_flight.is_none() {
+            if let Some(got) = ready!(T::poll_read_pooled(io, cx, room, &mut put)) {
+                return Poll::Ready(got);
+            }
         }
         let avail = ready!(self.poll_fill_buf(io, cx))?;
         let n = avail.len().min(room);

@@ -376,7 +376,11 @@ impl Socket {
                 match got {
                     MultiRecv::Got(0, _) => return Ok(0),
                     MultiRecv::Got(n, _) => {
-                        let n = n + self.drain_multi(dst, n);
+                        let n =
+                            n + self.drain_multi(READ_BUF_BATCH.saturating_sub(n), |bytes, _| {
+                                dst.extend_from_slice(bytes);
+                                bytes.len()
+                            });
                         if n >= LARGE_READ {
                             self.go_direct();
                         }
@@ -570,16 +574,17 @@ impl Socket {
         }
     }
 
-    /// After a read took one chunk (`got` bytes) from the multishot
-    /// receive: appends the chunks already queued behind it, up to
-    /// [`READ_BUF_BATCH`] bytes in all; returns the bytes added. Stops at
-    /// anything but bytes (the end of the stream, an error), which the
-    /// next read reports. Must be called during the same [`Turn`].
-    fn drain_multi(&self, dst: &mut BytesMut, got: usize) -> usize {
+    /// After a read took one chunk from the multishot receive: hands the
+    /// chunks already queued behind it to `take` (with the room left; it
+    /// returns how much it took), until `room` bytes in all; returns the
+    /// bytes taken. Stops at anything but bytes (the end of the stream, an
+    /// error), which the next read reports. Must be called during the same
+    /// [`Turn`].
+    fn drain_multi(&self, room: usize, mut take: impl FnMut(&[u8], usize) -> usize) -> usize {
         let mut added = 0;
         let mut cx = Context::from_waker(Waker::noop());
         let mut armed = self.multi.borrow_mut();
-        while got + added < READ_BUF_BATCH {
+        while added < room {
             let Some(op) = armed.as_mut() else { break };
             match op.peek() {
                 Some(c) if c.result > 0 && io_uring::cqueue::buffer_select(c.flags).is_some() => {}
@@ -589,12 +594,9 @@ impl Socket {
             let Poll::Ready(Some(cqe)) = op.poll_next(&mut cx) else {
                 break;
             };
-            let n = op.data_mut().and_then(|data| {
-                data.take(&cqe, |bytes| {
-                    dst.extend_from_slice(bytes);
-                    bytes.len()
-                })
-            });
+            let n = op
+                .data_mut()
+                .and_then(|data| data.take(&cqe, |bytes| take(bytes, room - added)));
             if !io_uring::cqueue::more(cqe.flags) {
                 *armed = None;
             }
@@ -623,50 +625,66 @@ impl Socket {
         consume: impl FnOnce(&[u8]) -> R,
     ) -> MultiRecv<R> {
         let mut consume = Some(consume);
-        let cqe = poll_fn(|cx| {
-            let mut armed = self.multi.borrow_mut();
-            // At most two rounds: an ended operation is re-armed once.
-            for _ in 0..2 {
-                let op = match armed.as_mut() {
-                    Some(op) => op,
-                    // Stopped for direct receives: not armed again.
-                    None if self.direct.get() => return Poll::Ready(Ok(None)),
-                    None => {
-                        if let Some(h) = context::current() {
-                            h.driver.borrow_mut().count_multishot_armed();
-                        }
-                        let op = RecvMulti {
-                            fd: self.raw(),
-                            bufs: bufs.clone(),
-                        };
-                        match MultiOp::submit(context::driver(), op, MULTI_RECV_CAP) {
-                            Ok(op) => armed.insert(op),
-                            Err(e) => return Poll::Ready(Err(e)),
-                        }
+        let got = poll_fn(|cx| self.poll_multi(cx, bufs, &mut consume)).await;
+        self.multi_result(got)
+    }
+
+    /// One poll of [`next_multi`](Self::next_multi): the next completion
+    /// of the multishot receive (its bytes handed to `consume`), or
+    /// `Ok(None)` when the socket receives directly (no multishot).
+    #[allow(clippy::type_complexity)]
+    fn poll_multi<R, F: FnOnce(&[u8]) -> R>(
+        &self,
+        cx: &mut Context<'_>,
+        bufs: &Rc<BufRing>,
+        consume: &mut Option<F>,
+    ) -> Poll<io::Result<Option<(Cqe, Option<R>)>>> {
+        let mut armed = self.multi.borrow_mut();
+        // At most two rounds: an ended operation is re-armed once.
+        for _ in 0..2 {
+            let op = match armed.as_mut() {
+                Some(op) => op,
+                // Stopped for direct receives: not armed again.
+                None if self.direct.get() => return Poll::Ready(Ok(None)),
+                None => {
+                    if let Some(h) = context::current() {
+                        h.driver.borrow_mut().count_multishot_armed();
                     }
-                };
-                match op.poll_next(cx) {
-                    Poll::Ready(Some(cqe)) => {
-                        let bytes = match (op.data_mut(), consume.take()) {
-                            (Some(data), Some(f)) => data.take(&cqe, f),
-                            _ => None,
-                        };
-                        if !io_uring::cqueue::more(cqe.flags) {
-                            // Its last completion: the entry is done; the
-                            // next read arms a new one.
-                            *armed = None;
-                        }
-                        return Poll::Ready(Ok(Some((cqe, bytes))));
+                    let op = RecvMulti {
+                        fd: self.raw(),
+                        bufs: bufs.clone(),
+                    };
+                    match MultiOp::submit(context::driver(), op, MULTI_RECV_CAP) {
+                        Ok(op) => armed.insert(op),
+                        Err(e) => return Poll::Ready(Err(e)),
                     }
-                    Poll::Ready(None) => *armed = None,
-                    Poll::Pending => return Poll::Pending,
                 }
+            };
+            match op.poll_next(cx) {
+                Poll::Ready(Some(cqe)) => {
+                    let bytes = match (op.data_mut(), consume.take()) {
+                        (Some(data), Some(f)) => data.take(&cqe, f),
+                        _ => None,
+                    };
+                    if !io_uring::cqueue::more(cqe.flags) {
+                        // Its last completion: the entry is done; the
+                        // next read arms a new one.
+                        *armed = None;
+                    }
+                    return Poll::Ready(Ok(Some((cqe, bytes))));
+                }
+                Poll::Ready(None) => *armed = None,
+                Poll::Pending => return Poll::Pending,
             }
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        })
-        .await;
-        let (cqe, bytes): (Cqe, Option<R>) = match cqe {
+        }
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+
+    /// What a completion of the multishot receive (from
+    /// [`poll_multi`](Self::poll_multi)) means for the read.
+    fn multi_result<R>(&self, got: io::Result<Option<(Cqe, Option<R>)>>) -> MultiRecv<R> {
+        let (cqe, bytes) = match got {
             Ok(Some(c)) => c,
             Ok(None) => return MultiRecv::Fallback,
             Err(e) => return MultiRecv::Err(e),
@@ -697,6 +715,88 @@ impl Socket {
                 MultiRecv::Fallback
             }
             e => MultiRecv::Err(io::Error::from_raw_os_error(-e)),
+        }
+    }
+
+    /// One poll of a receive served from the loop's provided-buffer pool,
+    /// for readers that lend a buffer only for the length of a poll (the
+    /// poll-based I/O traits): up to `room` bytes are handed to `put`,
+    /// possibly in several slices, copied straight out of the pool (the
+    /// only copy), and a chunk's bytes beyond `room` wait in the stash for
+    /// the next read. The multishot receive stays armed on the socket, so
+    /// an idle socket holds no buffer and a read submits nothing; a read
+    /// abandoned between polls loses nothing (nothing is in flight on its
+    /// behalf). `Ok(0)`: end of stream (or `room` is 0).
+    ///
+    /// `Ready(None)`: not served from the pool this time (the epoll
+    /// backend, no pool, a kernel without multishot receive, the pool ran
+    /// dry, the socket reads directly): use [`recv`](Self::recv).
+    pub(crate) fn poll_recv_pooled(
+        &self,
+        cx: &mut Context<'_>,
+        room: usize,
+        put: &mut dyn FnMut(&[u8]),
+    ) -> Poll<Option<io::Result<usize>>> {
+        let Some(s) = &self.stash else {
+            return Poll::Ready(None);
+        };
+        if self.multi_off.get() || self.direct.get() {
+            return Poll::Ready(None);
+        }
+        let Some(h) = context::current() else {
+            return Poll::Ready(Some(Err(no_runtime())));
+        };
+        let bufs = {
+            let mut d = h.driver.borrow_mut();
+            if d.backend() == Backend::Epoll {
+                return Poll::Ready(None);
+            }
+            d.read_buffers()
+        };
+        let Some(bufs) = bufs else {
+            return Poll::Ready(None);
+        };
+        // Held for this poll only: a read still in the kernel (a dropped
+        // `recv`'s) comes first.
+        std::task::ready!(s.poll_begin(cx));
+        let got = self.pooled_in_turn(cx, &bufs, s, room, put);
+        s.finish();
+        got
+    }
+
+    /// [`poll_recv_pooled`](Self::poll_recv_pooled) once it holds the turn.
+    fn pooled_in_turn(
+        &self,
+        cx: &mut Context<'_>,
+        bufs: &Rc<BufRing>,
+        s: &StreamStash,
+        room: usize,
+        put: &mut dyn FnMut(&[u8]),
+    ) -> Poll<Option<io::Result<usize>>> {
+        if room == 0 {
+            return Poll::Ready(Some(Ok(0)));
+        }
+        if let Some(n) = s.take_with(room, &mut *put) {
+            return Poll::Ready(Some(Ok(n)));
+        }
+        // Hands out what fits; the rest of a chunk waits in the stash.
+        let mut take = |bytes: &[u8], room: usize| {
+            let n = bytes.len().min(room);
+            put(&bytes[..n]);
+            s.push(&bytes[n..]);
+            n
+        };
+        let mut consume = Some(|bytes: &[u8]| take(bytes, room));
+        let got = std::task::ready!(self.poll_multi(cx, bufs, &mut consume));
+        match self.multi_result(got) {
+            MultiRecv::Got(0, _) => Poll::Ready(Some(Ok(0))),
+            MultiRecv::Got(_, Some(n)) => {
+                let more = self.drain_multi(room - n, |bytes, left| take(bytes, left));
+                Poll::Ready(Some(Ok(n + more)))
+            }
+            MultiRecv::Got(_, None) => Poll::Ready(Some(Ok(0))),
+            MultiRecv::Err(e) => Poll::Ready(Some(Err(e))),
+            MultiRecv::Fallback => Poll::Ready(None),
         }
     }
 

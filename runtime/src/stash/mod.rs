@@ -23,7 +23,7 @@ pub(crate) mod stream;
 use std::cell::RefCell;
 use std::fmt;
 use std::future::poll_fn;
-use std::task::{Poll, Waker};
+use std::task::{Context, Poll, Waker};
 
 pub(crate) use datagram::DatagramStash;
 pub(crate) use stream::StreamStash;
@@ -67,19 +67,22 @@ impl<Q> Stash<Q> {
     /// it with [`finish`](Self::finish) (or a [`Turn`]), or hands it to an
     /// operation whose completion ends it.
     pub(crate) async fn begin(&self) {
-        poll_fn(|cx| {
-            let mut inner = self.inner.borrow_mut();
-            if !inner.busy {
-                inner.busy = true;
-                Poll::Ready(())
-            } else {
-                if !inner.waiters.iter().any(|w| w.will_wake(cx.waker())) {
-                    inner.waiters.push(cx.waker().clone());
-                }
-                Poll::Pending
+        poll_fn(|cx| self.poll_begin(cx)).await
+    }
+
+    /// One poll of [`begin`](Self::begin): takes the turn if no read holds
+    /// it, or keeps the task's waker for when it ends.
+    pub(crate) fn poll_begin(&self, cx: &mut Context<'_>) -> Poll<()> {
+        let mut inner = self.inner.borrow_mut();
+        if !inner.busy {
+            inner.busy = true;
+            Poll::Ready(())
+        } else {
+            if !inner.waiters.iter().any(|w| w.will_wake(cx.waker())) {
+                inner.waiters.push(cx.waker().clone());
             }
-        })
-        .await
+            Poll::Pending
+        }
     }
 
     /// Takes the turn as [`begin`](Self::begin), ended when the guard drops.

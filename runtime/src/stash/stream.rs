@@ -33,6 +33,26 @@ impl Stash<VecDeque<u8>> {
         })
     }
 
+    /// Hands up to `room` kept bytes to `put` (in one or two slices) and
+    /// drops them from the stash; `None` when there are none or `room` is
+    /// 0.
+    pub(crate) fn take_with(&self, room: usize, put: &mut dyn FnMut(&[u8])) -> Option<usize> {
+        self.with(|kept| {
+            if kept.is_empty() || room == 0 {
+                return None;
+            }
+            let n = kept.len().min(room);
+            let (a, b) = kept.as_slices();
+            let from_a = a.len().min(n);
+            put(&a[..from_a]);
+            if from_a < n {
+                put(&b[..n - from_a]);
+            }
+            kept.drain(..n);
+            Some(n)
+        })
+    }
+
     /// Moves kept bytes into `buf` (from its start), as many as fit;
     /// `None` when there are none or `buf` has no room.
     pub(crate) fn take_into<B: IoBufMut>(&self, buf: &mut B) -> Option<usize> {
