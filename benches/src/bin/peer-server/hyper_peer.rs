@@ -21,14 +21,18 @@ async fn hello(_req: Request<hyper::body::Incoming>) -> Result<Response<Full<Byt
     ))))
 }
 
-/// On a ringio loop.
-pub fn ringio() -> io::Result<()> {
+/// On a ringio loop (the default backend, or the one named).
+pub fn ringio(backend: Option<ringio::Backend>) -> io::Result<()> {
     use ringio::compat::Compat;
     use ringio::net::TcpListener;
 
     let std_listener = sys::listen_local()?;
     announce(std_listener.local_addr()?.port())?;
-    let rt = ringio::Runtime::new().map_err(io::Error::other)?;
+    let mut b = ringio::Runtime::builder();
+    if let Some(backend) = backend {
+        b = b.backend(backend);
+    }
+    let rt = b.build().map_err(io::Error::other)?;
     rt.block_on(async move {
         let listener = TcpListener::from_std(std_listener)?;
         loop {

@@ -75,7 +75,8 @@ fn run() -> Result<(), String> {
         ("tokio", "line") => tokio_peer::line(),
         ("raw-uring", "echo") => raw_uring::echo(false),
         ("raw-uring-fixed", "echo") => raw_uring::echo(true),
-        ("ringio", "http") => hyper_peer::ringio(),
+        ("ringio", "http") => hyper_peer::ringio(None),
+        ("ringio-epoll", "http") => hyper_peer::ringio(Some(ringio::Backend::Epoll)),
         ("tokio", "http") => hyper_peer::tokio(),
         #[cfg(feature = "peers")]
         ("monoio", "echo") => monoio_peer::echo(),

@@ -83,6 +83,7 @@ pub const MICRO_PEERS: &[Peer] = &[
 /// hyper's HTTP/1 hello server, keep-alive: the same hyper on each runtime.
 pub const HTTP_PEERS: &[Peer] = &[
     rust("ringio hyper", "ringio", true, false),
+    rust("ringio hyper epoll", "ringio-epoll", true, false),
     rust("tokio hyper", "tokio", false, false),
 ];
 
