@@ -8,20 +8,14 @@
 //! dry. On the epoll backend the same reads go through owned buffers: the
 //! byte checks hold there too.
 
-use std::time::Duration;
+mod common;
 
+use common::{message, read_in_steps, BOUND};
 use ringio::compat::Compat;
 use ringio::net::{TcpListener, TcpStream, UnixStream};
 use ringio::runtime::metrics::{self, RuntimeMetrics};
 use ringio::{Backend, Builder, Runtime};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// Long for a loaded machine, short of a hang.
-const BOUND: Duration = Duration::from_secs(30);
-
-fn message(len: usize, seed: usize) -> Vec<u8> {
-    (0..len).map(|i| ((i + seed) * 7 % 251) as u8).collect()
-}
+use tokio::io::AsyncWriteExt;
 
 fn recv_submitted(m: &RuntimeMetrics) -> u64 {
     m.by_opcode
@@ -29,25 +23,6 @@ fn recv_submitted(m: &RuntimeMetrics) -> u64 {
         .filter(|o| o.name == "recv")
         .map(|o| o.submitted)
         .sum()
-}
-
-/// Reads `len` bytes `step` at a time through tokio's `AsyncRead`.
-async fn read_in_steps<R: tokio::io::AsyncRead + Unpin>(
-    r: &mut R,
-    len: usize,
-    step: usize,
-) -> Vec<u8> {
-    let mut got = Vec::new();
-    let mut buf = vec![0u8; step];
-    while got.len() < len {
-        let n = ringio::time::timeout(BOUND, r.read(&mut buf))
-            .await
-            .unwrap_or_else(|_| panic!("no more bytes after {} of {len}", got.len()))
-            .unwrap();
-        assert_ne!(n, 0, "end of stream after {} of {len} bytes", got.len());
-        got.extend_from_slice(&buf[..n]);
-    }
-    got
 }
 
 #[test]

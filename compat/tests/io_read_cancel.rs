@@ -8,17 +8,13 @@ use std::process::Stdio;
 use std::task::{Context, Waker};
 use std::time::Duration;
 
+mod common;
+
+use common::{message, read_in_steps, BOUND};
 use ringio::compat::Compat;
 use ringio::net::{TcpListener, TcpStream, UnixStream};
 use ringio::process::Command;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// Long for a loaded machine, short of a hang.
-const BOUND: Duration = Duration::from_secs(30);
-
-fn message(len: usize) -> Vec<u8> {
-    (0..len).map(|i| (i * 7 % 251) as u8).collect()
-}
 
 /// Polls `fut` once with a waker that does nothing; true if pending.
 fn poll_once<F: Future>(fut: F) -> bool {
@@ -26,25 +22,6 @@ fn poll_once<F: Future>(fut: F) -> bool {
     fut.as_mut()
         .poll(&mut Context::from_waker(Waker::noop()))
         .is_pending()
-}
-
-/// Reads `len` bytes `step` at a time through tokio's `AsyncRead`.
-async fn read_in_steps<R: tokio::io::AsyncRead + Unpin>(
-    r: &mut R,
-    len: usize,
-    step: usize,
-) -> Vec<u8> {
-    let mut got = Vec::new();
-    let mut buf = vec![0u8; step];
-    while got.len() < len {
-        let n = ringio::time::timeout(BOUND, r.read(&mut buf))
-            .await
-            .unwrap_or_else(|_| panic!("no more bytes after {} of {len}", got.len()))
-            .unwrap();
-        assert_ne!(n, 0, "end of stream after {} of {len} bytes", got.len());
-        got.extend_from_slice(&buf[..n]);
-    }
-    got
 }
 
 #[test]
@@ -55,7 +32,7 @@ fn tokio_read_dropped_while_pending_loses_nothing() {
         let mut small = [0u8; 5];
         // The read starts, finds nothing, and is dropped.
         assert!(poll_once(a.read(&mut small)), "nothing was sent yet");
-        let msg = message(1000);
+        let msg = message(1000, 0);
         let (res, _) = b.write_all(msg.clone()).await;
         res.unwrap();
         // Let the abandoned read complete before anyone reads again.
@@ -81,7 +58,7 @@ fn read_cut_short_by_a_timeout_loses_nothing() {
             let read = ringio::time::timeout(Duration::from_millis(2), server.read(&mut buf));
             assert!(read.await.is_err(), "round {round}: nothing was sent yet");
             // ...then bytes arrive, for the read left in flight.
-            let msg = message(100 + round);
+            let msg = message(100 + round, 0);
             client.write_all(&msg).await.unwrap();
             client.flush().await.unwrap();
             assert_eq!(read_in_steps(&mut server, msg.len(), 3).await, msg);
@@ -113,7 +90,7 @@ fn futures_io_pipe_read_dropped_while_pending_loses_nothing() {
         )
         .is_pending());
 
-        let msg = message(5000);
+        let msg = message(5000, 0);
         let mut sent = 0;
         while sent < msg.len() {
             sent += std::future::poll_fn(|cx| Pin::new(&mut stdin).poll_write(cx, &msg[sent..]))

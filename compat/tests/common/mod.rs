@@ -110,3 +110,29 @@ pub fn chunks(len: usize, chunk: usize) -> impl Iterator<Item = Bytes> {
         Some(Bytes::from(v))
     })
 }
+
+/// `len` bytes of a pattern that differs with `seed`.
+pub fn message(len: usize, seed: usize) -> Vec<u8> {
+    (0..len).map(|i| ((i + seed) * 7 % 251) as u8).collect()
+}
+
+/// Reads `len` bytes `step` at a time through tokio's `AsyncRead`, each
+/// read bounded by [`BOUND`].
+pub async fn read_in_steps<R: tokio::io::AsyncRead + Unpin>(
+    r: &mut R,
+    len: usize,
+    step: usize,
+) -> Vec<u8> {
+    use tokio::io::AsyncReadExt;
+    let mut got = Vec::new();
+    let mut buf = vec![0u8; step];
+    while got.len() < len {
+        let n = ringio::time::timeout(BOUND, r.read(&mut buf))
+            .await
+            .unwrap_or_else(|_| panic!("no more bytes after {} of {len}", got.len()))
+            .unwrap();
+        assert_ne!(n, 0, "end of stream after {} of {len} bytes", got.len());
+        got.extend_from_slice(&buf[..n]);
+    }
+    got
+}

@@ -61,19 +61,8 @@ impl OwnedReadHalf {
         self.sock.read_buf(dst).await
     }
 
-    /// One poll of a read from the loop's receive-buffer pool, for
-    /// poll-based readers (ringio-compat's `poll_read`): up to `room` bytes
-    /// go to `put` (in one or more slices, in order), copied straight out
-    /// of the pool, with no buffer held while the socket is idle and no
-    /// submission per read (the multishot receive of
-    /// [`read_buf`](Self::read_buf) stays armed). Bytes of a received chunk
-    /// beyond `room` are kept for the next read. `Ready(Some(Ok(0)))` at
-    /// end of stream. A read abandoned between polls loses nothing.
-    ///
-    /// `Ready(None)`: this read cannot be served from the pool (the epoll
-    /// backend, the pool turned off or momentarily empty, a kernel before
-    /// Linux 6.0, a socket that `read_buf` switched to direct receives):
-    /// read with [`read`](Self::read) instead. Use from the socket's loop.
+    /// One poll of a read from the loop's receive-buffer pool. As
+    /// [`UnixStream::poll_read_pooled`].
     pub fn poll_read_pooled(
         &self,
         cx: &mut std::task::Context<'_>,
