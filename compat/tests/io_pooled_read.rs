@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{message, read_in_steps, BOUND};
+use common::{message, read_in_steps, tcp_pair, BOUND};
 use ringio::compat::Compat;
 use ringio::net::{TcpListener, TcpStream, UnixStream};
 use ringio::runtime::metrics::{self, RuntimeMetrics};
@@ -30,13 +30,7 @@ fn request_response_reads_come_from_the_pool_and_submit_nothing() {
     let rt = Runtime::new().unwrap();
     let uring = rt.backend() == Backend::IoUring;
     rt.block_on(async move {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let client = TcpStream::connect(&listener.local_addr().unwrap())
-            .await
-            .unwrap();
-        let (server, _) = listener.accept().await.unwrap();
-        let mut server = Compat::new(server);
-        let mut client = Compat::new(client);
+        let (mut server, mut client) = tcp_pair().await;
         let rounds = 200;
         let before = metrics::current().unwrap();
         for round in 0..rounds {

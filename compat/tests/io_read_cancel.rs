@@ -10,9 +10,9 @@ use std::time::Duration;
 
 mod common;
 
-use common::{message, read_in_steps, BOUND};
+use common::{message, read_in_steps, tcp_pair, BOUND};
 use ringio::compat::Compat;
-use ringio::net::{TcpListener, TcpStream, UnixStream};
+use ringio::net::UnixStream;
 use ringio::process::Command;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -45,13 +45,7 @@ fn tokio_read_dropped_while_pending_loses_nothing() {
 #[test]
 fn read_cut_short_by_a_timeout_loses_nothing() {
     ringio::run(async {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let client = TcpStream::connect(&listener.local_addr().unwrap())
-            .await
-            .unwrap();
-        let (server, _) = listener.accept().await.unwrap();
-        let mut server = Compat::new(server);
-        let mut client = Compat::new(client);
+        let (mut server, mut client) = tcp_pair().await;
         let mut buf = [0u8; 64];
         for round in 0..20 {
             // Each read times out before anything arrives...

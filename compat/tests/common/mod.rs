@@ -136,3 +136,17 @@ pub async fn read_in_steps<R: tokio::io::AsyncRead + Unpin>(
     }
     got
 }
+
+/// A connected pair of TCP sockets on 127.0.0.1 under `Compat`: (the
+/// accepted side, the connecting side).
+pub async fn tcp_pair() -> (
+    Compat<ringio::net::TcpStream>,
+    Compat<ringio::net::TcpStream>,
+) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let client = ringio::net::TcpStream::connect(&listener.local_addr().unwrap())
+        .await
+        .unwrap();
+    let (server, _) = listener.accept().await.unwrap();
+    (Compat::new(server), Compat::new(client))
+}

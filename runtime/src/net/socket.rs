@@ -96,6 +96,11 @@ impl std::fmt::Debug for Socket {
     }
 }
 
+/// A completion of the multishot receive and what its bytes' consumer
+/// returned, as [`Socket::poll_multi`] hands it to [`Socket::multi_result`]
+/// (`Ok(None)`: the socket receives directly).
+type MultiPolled<R> = io::Result<Option<(Cqe, Option<R>)>>;
+
 /// What a completion of the multishot receive means for a read.
 enum MultiRecv<R> {
     /// Bytes (handed to the read's consumer) or the end of the stream (0).
@@ -632,13 +637,12 @@ impl Socket {
     /// One poll of [`next_multi`](Self::next_multi): the next completion
     /// of the multishot receive (its bytes handed to `consume`), or
     /// `Ok(None)` when the socket receives directly (no multishot).
-    #[allow(clippy::type_complexity)]
     fn poll_multi<R, F: FnOnce(&[u8]) -> R>(
         &self,
         cx: &mut Context<'_>,
         bufs: &Rc<BufRing>,
         consume: &mut Option<F>,
-    ) -> Poll<io::Result<Option<(Cqe, Option<R>)>>> {
+    ) -> Poll<MultiPolled<R>> {
         let mut armed = self.multi.borrow_mut();
         // At most two rounds: an ended operation is re-armed once.
         for _ in 0..2 {
@@ -683,7 +687,7 @@ impl Socket {
 
     /// What a completion of the multishot receive (from
     /// [`poll_multi`](Self::poll_multi)) means for the read.
-    fn multi_result<R>(&self, got: io::Result<Option<(Cqe, Option<R>)>>) -> MultiRecv<R> {
+    fn multi_result<R>(&self, got: MultiPolled<R>) -> MultiRecv<R> {
         let (cqe, bytes) = match got {
             Ok(Some(c)) => c,
             Ok(None) => return MultiRecv::Fallback,

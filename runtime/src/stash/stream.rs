@@ -20,17 +20,7 @@ impl Stash<VecDeque<u8>> {
 
     /// Appends every kept byte to `dst`; `None` when there are none.
     pub(crate) fn take_into_bytes(&self, dst: &mut bytes::BytesMut) -> Option<usize> {
-        self.with(|kept| {
-            if kept.is_empty() {
-                return None;
-            }
-            let (a, b) = kept.as_slices();
-            dst.extend_from_slice(a);
-            dst.extend_from_slice(b);
-            let n = kept.len();
-            kept.clear();
-            Some(n)
-        })
+        self.take_with(usize::MAX, &mut |bytes| dst.extend_from_slice(bytes))
     }
 
     /// Hands up to `room` kept bytes to `put` (in one or two slices) and
