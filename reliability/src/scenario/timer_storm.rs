@@ -4,8 +4,17 @@
 //! ran) is bounded, and timers run in deadline order: one whose deadline
 //! is earlier (by more than the wheel's 1 ms tick) never runs after one
 //! whose deadline is later. Deadlines are drawn to the microsecond.
+//!
+//! The guarantees hold for timers armed before their deadline (see
+//! `ringio::time`: one armed late fires at the loop's next turn, ordered
+//! among those armed by then). The deadlines start a lead time after the
+//! last task is spawned, so on a quiet machine every sleep is armed in
+//! time; on a loaded one (a sanitizer build beside other work) the loop
+//! may first poll a few tasks after their deadline. Those are counted and
+//! shown, left out of the order check, and their lateness counts from when
+//! they were armed; the check still needs most timers armed in time.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::io;
 use std::rc::Rc;
 use std::time::Duration;
@@ -22,14 +31,17 @@ const BLOCK: Duration = Duration::from_millis(10);
 /// millisecond, in a dev build.
 const LATE_LIMIT: (Duration, Duration) = (Duration::from_millis(100), Duration::from_millis(250));
 
-type Fired = Rc<RefCell<Vec<(u64, Duration)>>>;
+/// Each fired timer: its deadline (µs after the base), how late it ran,
+/// and whether it was armed before its deadline.
+type Fired = Rc<RefCell<Vec<(u64, Duration, bool)>>>;
 
 /// Timers that ran after one whose deadline (in µs) was later by more
 /// than `slack_us`.
-fn out_of_order(fired: &[(u64, Duration)], slack_us: u64) -> usize {
+/// Timers armed after their deadline are left out.
+fn out_of_order(fired: &[(u64, Duration, bool)], slack_us: u64) -> usize {
     let mut latest = 0;
     let mut count = 0;
-    for &(d, _) in fired {
+    for &(d, _, _) in fired.iter().filter(|f| f.2) {
         if d + slack_us < latest {
             count += 1;
         }
@@ -45,30 +57,42 @@ pub fn run(scale: Scale) -> Outcome {
     let span_ms: u64 = scale.pick(1_000, 5_000);
     let out = ringio::run(async move {
         let mut rng = Rng::new(0x7133);
-        // Far enough ahead that every task has armed its timer before the
-        // first deadline (the loop first polls tasks `event_interval` at a
-        // time; a timer armed after its deadline passed is ordered only
-        // among those armed in the same turn, see `ringio::time`). The
-        // full form spawns 200,000 tasks, about a second in a dev build.
-        let base = Instant::now() + scale.pick(Duration::from_millis(100), Duration::from_secs(3));
+        // The base is set once every task is spawned, before the loop
+        // first polls them: far enough ahead that each task arms its timer
+        // before the first deadline (the loop polls them `event_interval`
+        // at a time, 200,000 of them in the full form, a dev build).
+        let base_cell = Rc::new(Cell::new(None::<Instant>));
         let sleeps: Fired = Rc::default();
         let callbacks: Fired = Rc::default();
         for _ in 0..n {
             let d = rng.below(span_ms * 1000);
-            let at = base + Duration::from_micros(d);
             let fired = sleeps.clone();
+            let base_cell = base_cell.clone();
             ringio::spawn(async move {
+                let Some(base) = base_cell.get() else {
+                    return;
+                };
+                let at = base + Duration::from_micros(d);
+                let armed = Instant::now();
+                let in_time = armed < at;
                 sleep_until(at).await;
-                fired.borrow_mut().push((d, at.elapsed()));
+                let late = if in_time {
+                    at.elapsed()
+                } else {
+                    armed.elapsed()
+                };
+                fired.borrow_mut().push((d, late, in_time));
             });
         }
+        let base = Instant::now() + scale.pick(Duration::from_millis(100), Duration::from_secs(2));
+        base_cell.set(Some(base));
         let mut handles = Vec::new();
         for _ in 0..n / 4 {
             let d = rng.below(span_ms * 1000);
             let at = base + Duration::from_micros(d);
             let fired = callbacks.clone();
             handles.push(ringio::call_at(at, move || {
-                fired.borrow_mut().push((d, at.elapsed()));
+                fired.borrow_mut().push((d, at.elapsed(), true));
             }));
         }
         let end = base + Duration::from_millis(span_ms);
@@ -92,12 +116,17 @@ pub fn run(scale: Scale) -> Outcome {
         Ok::<_, io::Error>((s, c))
     })?;
     let (s, c) = out?;
-    let mut late: Vec<Duration> = s.iter().chain(&c).map(|&(_, l)| l).collect();
+    let mut late: Vec<Duration> = s.iter().chain(&c).map(|&(_, l, _)| l).collect();
     late.sort();
     let max = late.last().copied().unwrap_or_default();
     let p99 = late.get(late.len() * 99 / 100).copied().unwrap_or_default();
     let fired = s.len() + c.len();
     let expected = n + n / 4;
+    let armed_late = s.iter().filter(|f| !f.2).count();
+    // The order check means something only if most timers were armed in
+    // time; more than a tenth armed late says the lead was too short for
+    // this machine, a failure of the scenario to test what it names.
+    let armed_late_limit = n / 10;
     // Across ticks (deadlines more than the wheel's 1 ms apart): the
     // guarantee. Within a tick: reported; asyncio orders those too, tokio
     // does not.
@@ -123,6 +152,15 @@ pub fn run(scale: Scale) -> Outcome {
             ),
             "limit 0",
             oo_s + oo_c == 0,
+        ),
+        Figure::new(
+            "timer_storm_armed_late",
+            armed_late,
+            format!(
+                "of {n} sleeps first polled after their deadline (left out of the order check, lateness counted from arming)"
+            ),
+            format!("at most {armed_late_limit}"),
+            armed_late <= armed_late_limit,
         ),
         Figure::new(
             "timer_storm_out_of_order_within_tick",
