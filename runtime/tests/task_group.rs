@@ -101,7 +101,8 @@ fn first_error_cancels_siblings_and_body_and_is_returned() {
     assert!(sibling_dropped.get(), "sibling not cancelled");
     assert!(body_dropped.get(), "body not cancelled");
     assert!(!body_finished.get());
-    assert!(took < Duration::from_millis(300), "{took:?}");
+    // Promptly: not the 600 s the others sleep.
+    assert!(took < Duration::from_secs(5), "{took:?}");
 }
 
 #[test]
