@@ -6,8 +6,10 @@
 #[path = "support/read_buf_bursts.rs"]
 mod support;
 
+use std::cell::Cell;
 use std::future::{poll_fn, Future};
 use std::pin::pin;
+use std::rc::Rc;
 use std::task::Poll;
 use std::time::Duration;
 
@@ -322,14 +324,26 @@ fn a_reader_that_stops_reading_is_capped_and_loses_nothing() {
                 server.read_buf(&mut got).await.unwrap();
             }
             got.clear();
-            let writer = spawn(async move {
-                for chunk in data.chunks(512) {
-                    let (res, _) = client.write_all(chunk.to_vec()).await;
-                    res.unwrap();
-                    sleep(Duration::from_micros(300)).await;
+            let written = Rc::new(Cell::new(0usize));
+            let writer = spawn({
+                let written = written.clone();
+                async move {
+                    for chunk in data.chunks(512) {
+                        let (res, _) = client.write_all(chunk.to_vec()).await;
+                        res.unwrap();
+                        written.set(written.get() + chunk.len());
+                        sleep(Duration::from_micros(300)).await;
+                    }
                 }
             });
-            sleep(Duration::from_millis(50)).await;
+            // Unread until 16 KiB came in: at least 16 completions of at
+            // most 1 KiB each, twice the cap, however slow the machine
+            // (valgrind) makes the writer.
+            let waited = std::time::Instant::now();
+            while written.get() < 16 * 1024 && waited.elapsed() < Duration::from_secs(20) {
+                sleep(Duration::from_millis(5)).await;
+            }
+            sleep(Duration::from_millis(5)).await;
             while got.len() < 64 * 1024 {
                 let n = timeout(Duration::from_secs(10), server.read_buf(&mut got))
                     .await
