@@ -36,8 +36,8 @@ const LATE_LIMIT: (Duration, Duration) = (Duration::from_millis(100), Duration::
 type Fired = Rc<RefCell<Vec<(u64, Duration, bool)>>>;
 
 /// Timers that ran after one whose deadline (in µs) was later by more
-/// than `slack_us`.
-/// Timers armed after their deadline are left out.
+/// than `slack_us`, among those armed before their deadline (the others
+/// are left out).
 fn out_of_order(fired: &[(u64, Duration, bool)], slack_us: u64) -> usize {
     let mut latest = 0;
     let mut count = 0;
@@ -69,6 +69,8 @@ pub fn run(scale: Scale) -> Outcome {
             let fired = sleeps.clone();
             let base_cell = base_cell.clone();
             ringio::spawn(async move {
+                // Always set: the base is set before the loop first polls a
+                // task (one that returned here would count as not fired).
                 let Some(base) = base_cell.get() else {
                     return;
                 };
